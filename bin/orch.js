@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The `orch` CLI host. Commands come from plugin manifests through a command index that is cached
+// with a fingerprint of the files it was built from, so `orch --help` (and argument errors) need no
+// TypeScript, no Zod and no plugin code. TypeScript loads (through tsx) only when a command runs.
+import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = hideBin(process.argv);
+const globals = peekGlobals(argv);
+const home = resolve(globals.home ?? process.env.ORCH_HOME ?? projectRoot);
+const cacheFile = join(home, 'state', 'cache', 'cli-index.json');
+
+let tsxReady;
+async function importTs(relativePath) {
+  tsxReady ??= import('tsx/esm/api').then(({ register }) => register());
+  await tsxReady;
+  return import(pathToFileURL(join(projectRoot, relativePath)).href);
+}
+
+const index = readCachedIndex() ?? (await buildIndex());
+const cli = buildCli(index);
+await cli.parseAsync();
+
+function buildCli(index) {
+  const cli = yargs(argv)
+    .scriptName('orch')
+    .usage('Orch — plans of tasks, AI agents and MCP tools, run on their own; people approve where it matters.\n\nUsage: orch <command> [options]')
+    .option('home', { type: 'string', description: 'Folder holding config/, agents-config/, state/, logs/ (default: $ORCH_HOME or the project root)', global: true })
+    .option('json', { type: 'boolean', description: 'Machine-readable JSON output', global: true })
+    .option('operator', { type: 'string', description: 'Who is acting, recorded in logs and approvals (default: $ORCH_OPERATOR or the OS user)', global: true })
+    .option('plugins', { type: 'string', description: 'Profiles and plugin ids to load besides core, e.g. business,ops', global: true })
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command; `orch --help` lists them.')
+    .help()
+    .alias('help', 'h')
+    .version(readVersion())
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue('Operations-only commands live in the ops profile: add --plugins business,ops. Docs: docs/index.md')
+    .fail((message, error, y) => {
+      if (error) throw error;
+      process.stderr.write(`orch: ${message}\nRun \`orch --help\` for the list of commands, or \`orch <command> --help\`.\n`);
+      process.exit(1);
+    });
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first && !index.commands.some((c) => c.name === first)) {
+    const hidden = index.unselected.find((c) => c.name === first);
+    if (hidden) {
+      process.stderr.write(`orch: ${first} is provided by plugin ${hidden.plugin} (profile ${hidden.profiles.join(', ')}), which is not selected.\nRun it with --plugins ${hidden.profiles.includes('ops') ? 'business,ops' : hidden.plugin}.\n`);
+      process.exit(1);
+    }
+  }
+  for (const command of index.commands) {
+    const positionals = command.positionals
+      .map((p) => (p.required ? `<${p.name}${p.variadic ? '..' : ''}>` : `[${p.name}${p.variadic ? '..' : ''}]`))
+      .join(' ');
+    cli.command(
+      positionals ? `${command.name} ${positionals}` : command.name,
+      command.description,
+      (y) => {
+        for (const p of command.positionals) y.positional(p.name, { type: p.type, description: p.description });
+        for (const [name, option] of Object.entries(command.options)) y.option(name, option);
+        for (const [example, description] of command.examples) y.example(example, description);
+        return y;
+      },
+      async (args) => {
+        const { runCommand } = await importTs('kernel/cli/run-command.ts');
+        process.exitCode = await runCommand(command, args, {
+          home: globals.home,
+          json: args.json,
+          operator: args.operator,
+          plugins: args.plugins,
+        });
+      },
+    );
+  }
+  return cli;
+}
+
+/** `--home` and `--plugins` are needed before yargs runs, to find the right command index. */
+function peekGlobals(args) {
+  const found = {};
+  for (let i = 0; i < args.length; i++) {
+    for (const name of ['home', 'plugins']) {
+      if (args[i] === `--${name}` && args[i + 1] !== undefined) found[name] = args[i + 1];
+      else if (args[i].startsWith(`--${name}=`)) found[name] = args[i].slice(name.length + 3);
+    }
+  }
+  return found;
+}
+
+function readCachedIndex() {
+  try {
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const index = cache[globals.plugins ?? ''];
+    return index && isFresh(index.fingerprint) ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isFresh(fingerprint) {
+  if (fingerprint.kernelVersion !== readVersion()) return false;
+  let folders = [];
+  try {
+    folders = readdirSync(fingerprint.pluginsDir).sort();
+  } catch {
+    folders = [];
+  }
+  if (folders.join('\n') !== fingerprint.pluginFolders.join('\n')) return false;
+  for (const [file, expected] of Object.entries(fingerprint.files)) {
+    let actual = 'missing';
+    try {
+      const info = statSync(file);
+      actual = `${info.mtimeMs}:${info.size}`;
+    } catch {
+      actual = 'missing';
+    }
+    if (actual !== expected) return false;
+  }
+  return true;
+}
+
+async function buildIndex() {
+  const { buildAndCacheCommandIndex } = await importTs('kernel/cli/command-index.ts');
+  return buildAndCacheCommandIndex({ home: globals.home, plugins: globals.plugins, cacheFile });
+}
+
+function readVersion() {
+  return JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
+}

@@ -1,0 +1,111 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { OrchConfigSchema } from '../contracts/config.js';
+import { CommandContributionSchema, type CommandContribution } from '../contracts/plugin-manifest.js';
+import { discoverPlugins } from '../plugin-discovery.js';
+import { selectPlugins } from '../plugin-selection.js';
+import { toStoredJson, writeFileAtomic } from '../services/atomic-write.js';
+import { readJsonFile } from '../services/json-store.js';
+import { createPaths, resolveHome } from '../services/paths.js';
+import { KERNEL_VERSION } from '../version.js';
+
+/**
+ * What `bin/orch.js` needs to build the yargs command tree: every command of the selected plugins,
+ * from manifests only. Cached in `state/cache/cli-index.json` with a fingerprint of every file it
+ * was computed from, so `orch --help` does not load TypeScript, Zod or plugin code when nothing changed.
+ */
+export interface IndexedCommand extends CommandContribution {
+  /** `kernel` for the kernel's own commands. */
+  plugin: string;
+}
+
+export interface CommandIndex {
+  fingerprint: Fingerprint;
+  selection: string;
+  commands: IndexedCommand[];
+  /** Commands of discovered plugins that are not selected, for a helpful hint. */
+  unselected: { name: string; plugin: string; profiles: string[] }[];
+}
+
+export interface Fingerprint {
+  kernelVersion: string;
+  pluginsDir: string;
+  pluginFolders: string[];
+  /** path → `mtimeMs:size`, or `missing`. */
+  files: Record<string, string>;
+}
+
+const KernelCommandsSchema = z.object({ commands: z.array(CommandContributionSchema) });
+
+export async function buildCommandIndex(options: { home?: string; plugins?: string }): Promise<CommandIndex> {
+  const paths = createPaths(resolveHome(options.home));
+  const configFile = paths.config('orch.json');
+  const config = (await readJsonFile(configFile, OrchConfigSchema)) ?? OrchConfigSchema.parse({});
+  const discovery = await discoverPlugins(paths, config, KERNEL_VERSION);
+  const named = options.plugins ? splitList(options.plugins) : config.plugins.profiles;
+  const profiles = new Set<string>(named.filter((n) => ['core', 'business', 'ops'].includes(n)));
+  const selection = selectPlugins(discovery.plugins, {
+    profiles,
+    include: new Set(named.filter((n) => !profiles.has(n))),
+    disabled: new Set(config.plugins.disabled),
+  });
+  const kernelCommandsFile = new URL('./kernel-commands.json', import.meta.url);
+  const kernelCommands = KernelCommandsSchema.parse(JSON.parse(await readFile(kernelCommandsFile, 'utf8'))).commands;
+  const commands: IndexedCommand[] = kernelCommands.map((c) => ({ ...c, plugin: 'kernel' }));
+  for (const plugin of selection.ordered) {
+    for (const command of plugin.manifest.contributes.commands) {
+      if (commands.some((c) => c.name === command.name)) continue; // first plugin wins; the kernel always
+      commands.push({ ...command, plugin: plugin.manifest.id });
+    }
+  }
+  const unselected = selection.notSelected.flatMap((p) =>
+    p.manifest.contributes.commands.map((c) => ({ name: c.name, plugin: p.manifest.id, profiles: p.manifest.profiles })),
+  );
+  const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [configFile, fileURLToPath(kernelCommandsFile), ...discovery.manifestFiles]);
+  return { fingerprint, selection: options.plugins ?? '', commands, unselected };
+}
+
+/** Builds the index and stores it for the next `orch` call; a cache that cannot be written is skipped. */
+export async function buildAndCacheCommandIndex(options: { home?: string; plugins?: string; cacheFile: string }): Promise<CommandIndex> {
+  const index = await buildCommandIndex(options);
+  try {
+    let cache: Record<string, CommandIndex> = {};
+    try {
+      cache = JSON.parse(await readFile(options.cacheFile, 'utf8')) as Record<string, CommandIndex>;
+    } catch {
+      // no cache yet, or unreadable: start afresh
+    }
+    cache[index.selection] = index;
+    await writeFileAtomic(options.cacheFile, toStoredJson(cache));
+  } catch {
+    // The cache only makes help faster; a read-only home still works.
+  }
+  return index;
+}
+
+async function fingerprintOf(pluginsDir: string, files: string[]): Promise<Fingerprint> {
+  let pluginFolders: string[] = [];
+  try {
+    pluginFolders = (await readdir(pluginsDir)).sort();
+  } catch {
+    pluginFolders = [];
+  }
+  const entries: Record<string, string> = {};
+  for (const file of files) {
+    try {
+      const info = await stat(file);
+      entries[file] = `${info.mtimeMs}:${info.size}`;
+    } catch {
+      entries[file] = 'missing';
+    }
+  }
+  return { kernelVersion: KERNEL_VERSION, pluginsDir, pluginFolders, files: entries };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

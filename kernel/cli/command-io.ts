@@ -1,0 +1,27 @@
+import type { CommandIO } from '../contracts/cli-command.js';
+
+/** The terminal as commands see it. */
+export function createTerminalIO(json: boolean): CommandIO {
+  return {
+    json,
+    interactive: Boolean(process.stdout.isTTY) && !json,
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  };
+}
+
+/** Collects output in memory (tests, and commands run through the server). */
+export function createBufferedIO(json = false): CommandIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    json,
+    interactive: false,
+    stdout,
+    stderr,
+    out: (text) => void stdout.push(text),
+    err: (text) => void stderr.push(text),
+    printJson: (value) => void stdout.push(JSON.stringify(value, null, 2)),
+  };
+}

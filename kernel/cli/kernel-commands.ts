@@ -1,0 +1,49 @@
+import type { CommandIO } from '../contracts/cli-command.js';
+import { OrchError } from '../errors.js';
+import { Kernel } from '../kernel.js';
+import { renderTable } from './render-table.js';
+import type { GlobalOptions } from './run-command.js';
+
+/** The kernel's own commands: `start` and `plugins:list`. */
+export async function runKernelCommand(name: string, args: Record<string, unknown>, globals: GlobalOptions, io: CommandIO): Promise<number> {
+  const plugins = globals.plugins ? globals.plugins.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  if (name === 'plugins:list') {
+    const kernel = await Kernel.boot({ home: globals.home, role: 'cli', operator: globals.operator, json: globals.json, plugins });
+    try {
+      const entries = kernel.plugins().sort((a, b) => a.id.localeCompare(b.id));
+      if (io.json) {
+        io.printJson(entries.map(({ manifest: _manifest, ...entry }) => entry));
+      } else {
+        io.out(
+          renderTable(
+            ['ID', 'VERSION', 'PROFILES', 'SOURCE', 'STATUS'],
+            entries.map((e) => [e.id, e.version, e.profiles.join(','), e.source, e.reason ? `${e.status.replace('_', ' ')}: ${e.reason}` : e.status.replace('_', ' ')]),
+          ),
+        );
+      }
+      return 0;
+    } finally {
+      await kernel.stop();
+    }
+  }
+  if (name === 'start') return start(args, globals, io, plugins);
+  throw new OrchError('not_found', `Unknown kernel command ${name}`);
+}
+
+async function start(args: Record<string, unknown>, globals: GlobalOptions, io: CommandIO, plugins: string[] | undefined): Promise<number> {
+  const port = typeof args.port === 'number' ? args.port : undefined;
+  const kernel = await Kernel.boot({ home: globals.home, role: 'server', operator: globals.operator, json: globals.json, plugins, port });
+  const stopped = new Promise<number>((resolve) => kernel.installSignalHandlers(resolve));
+  await kernel.start();
+  const entries = kernel.plugins();
+  const loaded = entries.filter((e) => e.status === 'loaded').map((e) => e.id);
+  const broken = entries.filter((e) => e.status === 'refused' || e.status === 'failed');
+  io.err(`Orch ${kernel.process.kernelVersion} started in ${kernel.paths.home} (pid ${process.pid}) with plugins: ${loaded.join(', ') || 'none'}`);
+  for (const entry of broken) io.err(`  plugin ${entry.id} ${entry.status}: ${entry.reason}`);
+  // Keep the process alive until a signal stops the kernel (the server plugin's socket may not exist).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const code = await stopped;
+  clearInterval(keepAlive);
+  io.err('Orch stopped.');
+  return code;
+}

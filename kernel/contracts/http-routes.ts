@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+
+/**
+ * Contribution point: REST routes served by the server plugin. Routes are framework-neutral: the
+ * server validates `params`, `query` and `body` with the given schemas (400 with field errors),
+ * maps thrown `OrchError`s to statuses (404 not_found, 409 conflict, …) and never leaks a stack.
+ */
+export interface HttpRequest<P = any, Q = any, B = any> {
+  params: P;
+  query: Q;
+  body: B;
+  /** From the `x-orch-operator` header, else the server's operator. */
+  operator: string;
+  /** `cli`, `gui` or `api`, from the `x-orch-client` header. */
+  client: 'cli' | 'gui' | 'api';
+}
+
+export interface HttpReply {
+  status: number;
+  body: unknown;
+}
+
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Koa-router style path under `/api`, e.g. `/runs/:runId`. */
+  path: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The return value is sent as 200 JSON, or use `reply()` for another status. */
+  handle(request: HttpRequest): Promise<unknown>;
+}
+
+export interface HttpRoutes {
+  routes(): HttpRoute[];
+}
+export const HttpRoutes = Symbol.for('orch.HttpRoutes');
+
+export function reply(status: number, body: unknown): HttpReply & { [REPLY]: true } {
+  return { status, body, [REPLY]: true };
+}
+export const REPLY = Symbol.for('orch.HttpReply');
+export function isReply(value: unknown): value is HttpReply {
+  return typeof value === 'object' && value !== null && REPLY in value;
+}

@@ -1,0 +1,281 @@
+import 'reflect-metadata';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Container, ContainerModule } from 'inversify';
+import { Config } from './contracts/config.js';
+import { EventBus, EventSubscriber } from './contracts/event-bus.js';
+import { topicOf } from './contracts/events.js';
+import { JsonStore } from './contracts/json-store.js';
+import { Logger } from './contracts/logger.js';
+import { Paths } from './contracts/paths.js';
+import { PluginCatalog, type PluginCatalogEntry } from './contracts/plugin-catalog.js';
+import type { DiscoveredPlugin } from './contracts/plugin-manifest.js';
+import type { PluginContext, PluginDefinition, PluginRuntime } from './contracts/plugin.js';
+import { ProcessContext } from './contracts/process-context.js';
+import { describeError } from './errors.js';
+import { discoverPlugins } from './plugin-discovery.js';
+import { selectPlugins } from './plugin-selection.js';
+import { FileConfig } from './services/config.js';
+import { InProcessEventBus } from './services/event-bus.js';
+import { FileJsonStore } from './services/json-store.js';
+import { createFileLogger } from './services/logger.js';
+import { createPaths, resolveHome } from './services/paths.js';
+import { KERNEL_VERSION } from './version.js';
+
+export interface BootOptions {
+  /** `--home`; else `ORCH_HOME`; else the project root. */
+  home?: string;
+  role: ProcessContext['role'];
+  operator?: string;
+  json?: boolean;
+  /** Profiles and plugin ids from `--plugins` (e.g. `business,ops,my-plugin`); config default when absent. */
+  plugins?: string[];
+  /** Load only these plugins (plus core and their requirements): a CLI command's scope. */
+  only?: string[];
+  /** `--port` of `orch start`: overrides `server.port` of config/orch.json. */
+  port?: number;
+  /** Another built-in plugin folder (tests). */
+  pluginsDir?: string;
+}
+
+type Phase = 'configure' | 'start' | 'stop';
+
+interface LoadedPlugin {
+  plugin: DiscoveredPlugin;
+  definition: PluginDefinition;
+  context: PluginContext;
+  failed?: string;
+}
+
+/**
+ * The kernel: discovers manifests, selects and orders plugins, builds one Inversify container from
+ * their modules and runs their lifecycle phases, each plugin isolated from the others' failures.
+ */
+export class Kernel {
+  readonly container: Container;
+  private readonly loaded: LoadedPlugin[] = [];
+  private readonly catalog: PluginCatalogEntry[] = [];
+  private started = false;
+  private stopping?: Promise<void>;
+
+  private constructor(
+    readonly paths: Paths,
+    readonly config: FileConfig,
+    readonly logger: Logger,
+    readonly bus: EventBus,
+    readonly process: ProcessContext,
+    private readonly shutdown: AbortController,
+  ) {
+    this.container = new Container({ defaultScope: 'Singleton' });
+  }
+
+  static async boot(options: BootOptions): Promise<Kernel> {
+    const basePaths = createPaths(resolveHome(options.home));
+    const paths = options.pluginsDir ? { ...basePaths, builtinPluginsDir: options.pluginsDir } : basePaths;
+    const config = await FileConfig.load(paths, { port: options.port });
+    const operator = options.operator ?? process.env.ORCH_OPERATOR ?? safeUserName();
+    const logger = createFileLogger({ file: paths.logFile, level: config.orch.logging.level, operator });
+    const bus = new InProcessEventBus(logger.child({ category: 'events' }));
+    const shutdown = new AbortController();
+    const processContext = {
+      operator,
+      role: options.role,
+      json: options.json ?? false,
+      shutdownSignal: shutdown.signal,
+      kernelVersion: KERNEL_VERSION,
+    };
+    const kernel = new Kernel(paths, config, logger, bus, processContext, shutdown);
+    kernel.bindCoreServices();
+    await kernel.loadPlugins(options);
+    return kernel;
+  }
+
+  private bindCoreServices(): void {
+    const c = this.container;
+    c.bind(Paths).toConstantValue(this.paths);
+    c.bind(Config).toConstantValue(this.config);
+    c.bind(Logger).toConstantValue(this.logger);
+    c.bind(EventBus).toConstantValue(this.bus);
+    c.bind(JsonStore).to(FileJsonStore);
+    c.bind(ProcessContext).toConstantValue(this.process);
+    c.bind(PluginCatalog).toConstantValue({ entries: () => [...this.catalog] });
+  }
+
+  private async loadPlugins(options: BootOptions): Promise<void> {
+    const discovery = await discoverPlugins(this.paths, this.config.orch, KERNEL_VERSION);
+    const named = options.plugins ?? this.config.orch.plugins.profiles;
+    const profiles = new Set<string>(named.filter((n) => n === 'business' || n === 'ops' || n === 'core'));
+    const selection = selectPlugins(discovery.plugins, {
+      profiles,
+      include: new Set(named.filter((n) => !profiles.has(n))),
+      disabled: new Set(this.config.orch.plugins.disabled),
+      only: options.only ? new Set(options.only) : undefined,
+    });
+    for (const refused of [...discovery.refused, ...selection.refused]) {
+      this.logger.warn(`Plugin ${refused.id} refused: ${refused.reason}`, { category: 'plugins', plugin: refused.id });
+      const plugin = discovery.plugins.find((p) => p.manifest.id === refused.id);
+      this.catalog.push({
+        id: refused.id,
+        version: plugin?.manifest.version ?? '?',
+        profiles: plugin?.manifest.profiles ?? [],
+        source: plugin?.source ?? (refused.manifestFile.endsWith('package.json') ? 'package' : 'builtin'),
+        manifestFile: refused.manifestFile,
+        status: 'refused',
+        reason: refused.reason,
+        manifest: plugin?.manifest,
+      });
+    }
+    for (const plugin of selection.notSelected) this.catalog.push(entryOf(plugin, 'not_selected'));
+
+    const failedIds = new Set<string>();
+    for (const plugin of selection.ordered) {
+      const blocker = plugin.manifest.requires.find((dep) => failedIds.has(dep));
+      if (blocker) {
+        failedIds.add(plugin.manifest.id);
+        this.catalog.push({ ...entryOf(plugin, 'refused'), reason: `requires plugin "${blocker}", which failed to load` });
+        continue;
+      }
+      try {
+        this.loaded.push(await this.loadOne(plugin));
+        this.catalog.push(entryOf(plugin, 'loaded'));
+      } catch (error) {
+        failedIds.add(plugin.manifest.id);
+        const reason = `failed to load ${join(plugin.root, plugin.manifest.entry)}: ${describeError(error)}`;
+        this.logger.error(`Plugin ${plugin.manifest.id} ${reason}`, { category: 'plugins', plugin: plugin.manifest.id });
+        this.catalog.push({ ...entryOf(plugin, 'failed'), reason });
+      }
+    }
+  }
+
+  private async loadOne(plugin: DiscoveredPlugin): Promise<LoadedPlugin> {
+    const entry = pathToFileURL(join(plugin.root, plugin.manifest.entry)).href;
+    const module = (await import(entry)) as { default?: PluginDefinition };
+    const definition = module.default;
+    if (!definition || typeof definition !== 'object') {
+      throw new Error('its entry module has no default export made with definePlugin()');
+    }
+    const context: PluginContext = {
+      manifest: plugin.manifest,
+      root: plugin.root,
+      paths: this.paths,
+      config: this.config,
+      process: this.process,
+      logger: this.logger.child({ category: plugin.manifest.id, plugin: plugin.manifest.id }),
+    };
+    if (definition.bindings) {
+      const containerModule = new ContainerModule((bindOptions) => definition.bindings!(bindOptions, context));
+      try {
+        this.container.load(containerModule);
+      } catch (error) {
+        this.container.unload(containerModule);
+        throw error;
+      }
+    }
+    return { plugin, definition, context };
+  }
+
+  /** Runs configure then start for every loaded plugin, and wires `EventSubscriber`s to the bus. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.runPhase('configure');
+    for (const subscriber of this.resolveAll<EventSubscriber>(EventSubscriber)) {
+      this.bus.subscribe((event) => {
+        if (!subscriber.topics || subscriber.topics.includes(event.type) || subscriber.topics.includes(topicOf(event.type))) {
+          subscriber.onEvent(event);
+        }
+      });
+    }
+    await this.runPhase('start');
+  }
+
+  /** Stops plugins in reverse order, once; later calls wait for the first. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.shutdown.abort();
+      if (this.started) await this.runPhase('stop');
+      await this.logger.flush();
+    })();
+    return this.stopping;
+  }
+
+  /** Stops gracefully on SIGINT/SIGTERM; a second signal exits at once. */
+  installSignalHandlers(onStopped: (code: number) => void = (code) => process.exit(code)): void {
+    let signalled = false;
+    const handler = (signal: NodeJS.Signals): void => {
+      if (signalled) {
+        onStopped(130);
+        return;
+      }
+      signalled = true;
+      this.logger.info(`Received ${signal}, stopping`, { category: 'kernel' });
+      this.stop().then(
+        () => onStopped(0),
+        () => onStopped(1),
+      );
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  }
+
+  plugins(): PluginCatalogEntry[] {
+    return [...this.catalog];
+  }
+
+  get<T>(token: symbol): T {
+    return this.container.get<T>(token);
+  }
+
+  resolveAll<T>(token: symbol): T[] {
+    return this.container.isBound(token) ? this.container.getAll<T>(token) : [];
+  }
+
+  private async runPhase(phase: Phase): Promise<void> {
+    const order = phase === 'stop' ? [...this.loaded].reverse() : this.loaded;
+    for (const item of order) {
+      const hook = item.definition[phase];
+      if (!hook || (item.failed && phase !== 'stop')) continue;
+      const runtime: PluginRuntime = {
+        ...item.context,
+        services: {
+          get: (token) => this.container.get(token),
+          getAll: (token) => (this.container.isBound(token) ? this.container.getAll(token) : []),
+          isBound: (token) => this.container.isBound(token),
+        },
+      };
+      try {
+        await hook.call(item.definition, runtime);
+      } catch (error) {
+        item.failed = `${phase} failed: ${describeError(error)}`;
+        const entry = this.catalog.find((e) => e.id === item.plugin.manifest.id);
+        if (entry && phase !== 'stop') Object.assign(entry, { status: 'failed', reason: item.failed });
+        this.logger.error(`Plugin ${item.plugin.manifest.id}: ${item.failed}`, {
+          category: 'plugins',
+          plugin: item.plugin.manifest.id,
+          phase,
+        });
+      }
+    }
+  }
+}
+
+function entryOf(plugin: DiscoveredPlugin, status: PluginCatalogEntry['status']): PluginCatalogEntry {
+  return {
+    id: plugin.manifest.id,
+    version: plugin.manifest.version,
+    profiles: plugin.manifest.profiles,
+    source: plugin.source,
+    manifestFile: plugin.manifestFile,
+    status,
+    manifest: plugin.manifest,
+  };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}

@@ -1,0 +1,28 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Paths } from '../contracts/paths.js';
+
+/** The Orch installation: two folders up from `kernel/services/`. */
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** `--home` wins over `ORCH_HOME`; the default is the project root. */
+export function resolveHome(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.ORCH_HOME ?? PROJECT_ROOT);
+}
+
+export function createPaths(home: string, projectRoot = PROJECT_ROOT): Paths {
+  const stateDir = join(home, 'state');
+  const configDir = join(home, 'config');
+  return {
+    projectRoot,
+    home,
+    configDir,
+    agentsConfigDir: join(home, 'agents-config'),
+    stateDir,
+    logsDir: join(home, 'logs'),
+    builtinPluginsDir: join(projectRoot, 'plugins'),
+    logFile: join(home, 'logs', 'app.jsonl'),
+    config: (name) => join(configDir, name),
+    state: (...segments) => join(stateDir, ...segments),
+  };
+}
