@@ -57,6 +57,8 @@ export interface NodeAdapter<P = unknown, O = unknown> {
   readonly kind?: string;
   readonly paramsSchema: z.ZodType<P>;
   readonly defaultRiskLevel: RiskLevel;
+  /** Risk of one call when it depends on params (a file `delete` is riskier than a `read`). */
+  riskOf?(params: P): RiskLevel;
   readonly description: string;
   /** False when templates in params must not be rendered by the executor (e.g. shell strings). */
   readonly renderTemplates?: boolean;
