@@ -16,7 +16,7 @@ const cacheFile = join(home, 'state', 'cache', 'cli-index.json');
 
 let tsxReady;
 async function importTs(relativePath) {
-  tsxReady ??= import('tsx/esm/api').then(({ register }) => register());
+  tsxReady ??= import('tsx/esm/api').then(({ register }) => register({ tsconfig: join(projectRoot, 'tsconfig.json') }));
   await tsxReady;
   return import(pathToFileURL(join(projectRoot, relativePath)).href);
 }

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInstallation, echoPluginSource, type Installation } from '../support/kernel-installation.js';
+
+const greeterPackage = fileURLToPath(new URL('../../examples/orch-plugin-greeter', import.meta.url));
+
+const manifest = (id: string, command: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  version: '1.2.3',
+  kernel: '^0.1.0',
+  profiles: ['business'],
+  entry: 'index.ts',
+  contributes: {
+    commands: [
+      {
+        name: command,
+        description: `The ${command} command`,
+        positionals: [{ name: 'who', description: 'Someone', required: false }],
+        options: { loud: { type: 'boolean', description: 'Louder' } },
+      },
+    ],
+  },
+  ...extra,
+});
+
+describe('orch CLI host', function () {
+  this.timeout(120_000);
+  let install: Installation;
+  before(async () => {
+    install = await createInstallation();
+  });
+  after(() => install.cleanup());
+
+  it('builds --help from manifests; adding a plugin folder adds its command, deleting it removes it', async () => {
+    let help = await install.orch(['--help']);
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.contain('plugins:list').and.contain('start');
+    expect(help.stdout).not.to.contain('hello:say');
+
+    await install.addPlugin('hello', manifest('hello', 'hello:say'), echoPluginSource('hello:say', 'hi'));
+    help = await install.orch(['--help']);
+    expect(help.stdout).to.contain('hello:say').and.contain('The hello:say command');
+
+    const run = await install.orch(['hello:say', 'Ada']);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout.trim()).to.equal('hi Ada');
+    expect(run.code).to.equal(0);
+
+    const json = await install.orch(['hello:say', '--json']);
+    expect(JSON.parse(json.stdout)).to.deep.equal({ text: 'hi', who: null });
+
+    await install.removePlugin('hello');
+    help = await install.orch(['--help']);
+    expect(help.stdout).not.to.contain('hello:say');
+    const gone = await install.orch(['hello:say']);
+    expect(gone.code).to.equal(1);
+  });
+
+  it('help of a command lists its manifest options without loading plugin code', async () => {
+    // The entry module would throw if imported: help must not import it.
+    await install.addPlugin('lazy', manifest('lazy', 'lazy:run'), "throw new Error('plugin code was imported');\n");
+    const help = await install.orch(['lazy:run', '--help']);
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.contain('--loud').and.contain('Louder');
+    const run = await install.orch(['lazy:run']);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain('lazy').and.contain('plugin code was imported');
+    await install.removePlugin('lazy');
+  });
+
+  it('a manifest with a bad field is refused in plugins:list with file and field; the others load; exit 0', async () => {
+    await install.addPlugin('good', manifest('good', 'good:go'), echoPluginSource('good:go', 'ok'));
+    await install.addPlugin('bad', manifest('bad', 'bad:go', { profiles: ['gold'] }), echoPluginSource('bad:go', 'no'));
+    const list = await install.orch(['plugins:list']);
+    expect(list.code).to.equal(0);
+    const badLine = list.stdout.split('\n').find((l) => l.startsWith('bad '))!;
+    expect(badLine).to.contain('refused').and.contain(join(install.root, 'plugins', 'bad', 'plugin.json')).and.contain('profiles.0');
+    expect(list.stdout.split('\n').find((l) => l.startsWith('good '))).to.contain('loaded');
+
+    const json = await install.orch(['plugins:list', '--json']);
+    const rows = JSON.parse(json.stdout) as { id: string; status: string }[];
+    expect(rows.find((r) => r.id === 'good')!.status).to.equal('loaded');
+    expect(rows.find((r) => r.id === 'bad')!.status).to.equal('refused');
+
+    const help = await install.orch(['--help']);
+    expect(help.stdout).to.contain('good:go');
+    expect(help.stdout).not.to.contain('bad:go');
+    await install.removePlugin('bad');
+    await install.removePlugin('good');
+  });
+
+  it('unknown commands and bad arguments exit 1 with a clear message and a suggestion', async () => {
+    const unknown = await install.orch(['plugins:lst']);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.contain('Did you mean plugins:list');
+    const badOption = await install.orch(['plugins:list', '--colour']);
+    expect(badOption.code).to.equal(1);
+    expect(badOption.stderr).to.contain('Unknown argument: colour');
+    const none = await install.orch([]);
+    expect(none.code).to.equal(1);
+  });
+
+  it('a third-party package listed in config/orch.json adds a command and a node type; unlisting removes them', async () => {
+    await mkdir(join(install.home, 'config'), { recursive: true });
+    await writeFile(join(install.home, 'config', 'orch.json'), JSON.stringify({ plugins: { packages: [greeterPackage] } }));
+    const help = await install.orch(['--help']);
+    expect(help.stdout).to.contain('greet <name>');
+    const run = await install.orch(['greet', 'Ada', '--shout']);
+    expect(run.stdout.trim()).to.equal('HELLO, ADA!');
+    const list = await install.orch(['plugins:list', '--json']);
+    const greeter = (JSON.parse(list.stdout) as { id: string; status: string; source: string }[]).find((r) => r.id === 'greeter')!;
+    expect(greeter).to.include({ status: 'loaded', source: 'package' });
+
+    await writeFile(join(install.home, 'config', 'orch.json'), JSON.stringify({ plugins: { packages: [] } }));
+    expect((await install.orch(['--help'])).stdout).not.to.contain('greet <name>');
+  });
+
+  it('after running commands, logs/ holds only app.jsonl and every line has category, level and time', async () => {
+    await install.addPlugin('hello', manifest('hello', 'hello:say'), echoPluginSource('hello:say', 'hi'));
+    await install.orch(['hello:say', 'Bob', '--operator', 'carol']);
+    expect(await readdir(join(install.home, 'logs'))).to.deep.equal(['app.jsonl']);
+    const lines = (await readFile(join(install.home, 'logs', 'app.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.length).to.be.greaterThan(0);
+    for (const line of lines) {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      expect(entry).to.include.keys('category', 'level', 'time', 'operator');
+    }
+    const echo = lines.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.msg === 'echo ran').pop()!;
+    expect(echo.operator).to.equal('carol');
+    expect(echo.params.token).to.equal('[REDACTED]');
+    await install.removePlugin('hello');
+  });
+});
