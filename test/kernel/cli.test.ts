@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInstallation, echoPluginSource, type Installation } from '../support/kernel-installation.js';
@@ -131,5 +133,41 @@ describe('orch CLI host', function () {
     expect(echo.operator).to.equal('carol');
     expect(echo.params.token).to.equal('[REDACTED]');
     await install.removePlugin('hello');
+  });
+
+  it('orch start runs the lifecycle and stops gracefully on SIGTERM (exit 0, stop hooks ran)', async () => {
+    const marker = join(install.home, 'stopped.txt');
+    await install.addPlugin(
+      'lifecycle',
+      { id: 'lifecycle', version: '1.0.0', kernel: '^0.1.0', profiles: ['business'], entry: 'index.ts' },
+      `import { writeFile } from 'node:fs/promises';
+import { definePlugin } from '../../kernel/index.js';
+export default definePlugin({
+  start: ({ logger }) => logger.info('lifecycle started'),
+  stop: () => writeFile(${JSON.stringify(marker)}, 'stopped'),
+});
+`,
+    );
+    const child = spawn(process.execPath, [join(install.root, 'bin', 'orch.js'), 'start'], { env: { ...process.env, ORCH_HOME: install.home } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 600 && !stderr.includes('started in'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).to.contain('lifecycle');
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    expect(await readFile(marker, 'utf8')).to.equal('stopped');
+    await install.removePlugin('lifecycle');
+  });
+
+  it('--home wins over ORCH_HOME: each home keeps its own logs and state', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'orch-other-home-'));
+    try {
+      const result = await install.orch(['plugins:list', '--home', other]);
+      expect(result.code).to.equal(0);
+      expect(await readdir(join(other, 'logs'))).to.deep.equal(['app.jsonl']);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 });
