@@ -21,7 +21,10 @@ async function importTs(relativePath) {
   return import(pathToFileURL(join(projectRoot, relativePath)).href);
 }
 
-const index = readCachedIndex() ?? (await buildIndex());
+const index = readCachedIndex() ?? (await buildIndex().catch(fatal));
+if (index.unknownSelections?.length) {
+  fatal(new Error(`--plugins names no profile or plugin called ${index.unknownSelections.map((n) => `"${n}"`).join(', ')} (profiles: business, ops; \`orch plugins:list\` shows the plugin ids)`));
+}
 const cli = buildCli(index);
 await cli.parseAsync();
 
@@ -128,6 +131,12 @@ function isFresh(fingerprint) {
 async function buildIndex() {
   const { buildAndCacheCommandIndex } = await importTs('kernel/cli/command-index.ts');
   return buildAndCacheCommandIndex({ home: globals.home, plugins: globals.plugins, cacheFile });
+}
+
+/** A configuration problem found before any command could run: one clear line, exit 1. */
+function fatal(error) {
+  process.stderr.write(`orch: ${error?.message ?? error}\n`);
+  process.exit(1);
 }
 
 function readVersion() {

@@ -26,6 +26,8 @@ export interface CommandIndex {
   commands: IndexedCommand[];
   /** Commands of discovered plugins that are not selected, for a helpful hint. */
   unselected: { name: string; plugin: string; profiles: string[] }[];
+  /** Names given to `--plugins` that are neither a profile nor a discovered plugin. */
+  unknownSelections: string[];
 }
 
 export interface Fingerprint {
@@ -63,7 +65,9 @@ export async function buildCommandIndex(options: { home?: string; plugins?: stri
     p.manifest.contributes.commands.map((c) => ({ name: c.name, plugin: p.manifest.id, profiles: p.manifest.profiles })),
   );
   const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [configFile, fileURLToPath(kernelCommandsFile), ...discovery.manifestFiles]);
-  return { fingerprint, selection: options.plugins ?? '', commands, unselected };
+  const known = new Set(discovery.plugins.map((p) => p.manifest.id));
+  const unknownSelections = named.filter((n) => !profiles.has(n) && !known.has(n));
+  return { fingerprint, selection: options.plugins ?? '', commands, unselected, unknownSelections };
 }
 
 /** Builds the index and stores it for the next `orch` call; a cache that cannot be written is skipped. */

@@ -102,6 +102,23 @@ describe('orch CLI host', function () {
     expect(badOption.stderr).to.contain('Unknown argument: colour');
     const none = await install.orch([]);
     expect(none.code).to.equal(1);
+    const typo = await install.orch(['plugins:list', '--plugins', 'busines']);
+    expect(typo.code).to.equal(1);
+    expect(typo.stderr).to.contain('"busines"');
+  });
+
+  it('a malformed config/orch.json is one clear line naming the file and field, exit 1', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'orch-bad-config-'));
+    try {
+      await mkdir(join(home, 'config'));
+      await writeFile(join(home, 'config', 'orch.json'), '{ "server": { "port": "high" } }');
+      const result = await install.orch(['--help', '--home', home]);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.contain(join(home, 'config', 'orch.json')).and.contain('server.port');
+      expect(result.stderr).not.to.contain('    at ');
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('a third-party package listed in config/orch.json adds a command and a node type; unlisting removes them', async () => {
