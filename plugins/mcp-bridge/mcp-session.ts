@@ -45,6 +45,8 @@ export class McpSession {
   private probeTimer?: NodeJS.Timeout;
   private relistTimer?: NodeJS.Timeout;
   private probing = false;
+  /** `tools/list_changed` arrived while opening: list again once ready, in case the first list missed it. */
+  private changedWhileOpening = false;
 
   private constructor(
     readonly server: ResolvedServer,
@@ -106,6 +108,7 @@ export class McpSession {
     if (this.lostReason) throw new Error(this.lostReason);
     this.ready = true;
     this.scheduleHeartbeat();
+    if (this.changedWhileOpening) this.scheduleRelist();
   }
 
   /** Calls a tool; a failure of the connection (not of the tool) triggers a liveness check. */
@@ -162,7 +165,11 @@ export class McpSession {
   }
 
   private scheduleRelist(): void {
-    if (!this.ready || this.closing) return;
+    if (this.closing) return;
+    if (!this.ready) {
+      this.changedWhileOpening = true;
+      return;
+    }
     clearTimeout(this.relistTimer);
     this.relistTimer = setTimeout(() => void this.relist(), RELIST_DEBOUNCE_MS);
     this.relistTimer.unref();
@@ -249,14 +256,13 @@ export class McpSession {
   }
 
   private explainConnectFailure(error: unknown): string {
-    const reason = this.lostReason ?? describeMcpFailure(error);
-    if (this.transport instanceof ChildProcessTransport && !this.lostReason) {
-      const stderr = this.transport.stderrSummary();
-      const exit = this.transport.exitInfo;
-      const exited = exit ? `; the process ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}` : '';
-      return `${reason}${exited}${stderr ? `; its last output: ${lastLines(stderr, 3)}` : ''}`;
-    }
-    return reason;
+    if (!(this.transport instanceof ChildProcessTransport)) return describeMcpFailure(error);
+    // stdio: the process's fate (exit code, last stderr lines) says more than "connection closed".
+    if (this.lostReason) return this.lostReason;
+    const stderr = this.transport.stderrSummary();
+    const exit = this.transport.exitInfo;
+    const exited = exit ? `; the process ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}` : '';
+    return `${describeMcpFailure(error)}${exited}${stderr ? `; its last output: ${lastLines(stderr, 3)}` : ''}`;
   }
 }
 
