@@ -55,6 +55,15 @@ export const OrchEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     ...base,
+    type: z.literal('approval.escalated'),
+    approvalId: z.string(),
+    ...nodeRef,
+    title: z.string(),
+    riskLevel: RiskLevelSchema,
+    expiresAt: z.string(),
+  }),
+  z.object({
+    ...base,
     type: z.literal('bridge.state-change'),
     alias: z.string(),
     state: BridgeStateSchema,
