@@ -1,4 +1,5 @@
 import type { Plan, PlanDocument } from './plan.js';
+import type { RiskLevel } from './risk-level.js';
 
 export interface PlanSummary {
   id: string;
@@ -18,9 +19,26 @@ export interface PlanVersionInfo {
   active: boolean;
 }
 
-/** `state/plans/<planId>/v<N>.json` plus an index. History is never rewritten. */
+export interface SavePlanOptions {
+  operator: string;
+  /** How the version came to be: `save` (default), `design`, `replan`, … */
+  origin?: string;
+  /**
+   * A document that carries `version` was edited from that version; saving it over a newer one is a
+   * `conflict` (someone else saved in between) unless `force` is set.
+   */
+  force?: boolean;
+}
+
+/**
+ * `state/plans/<planId>/v<N>.json` plus `state/plans/index.json`, written atomically under the
+ * index's inter-process lock. History is never rewritten: every save and every rollback adds a
+ * version, and the newest version is the active one (the one runs use by default).
+ */
 export interface PlanStore {
-  save(document: PlanDocument, options: { operator: string; origin?: string }): Promise<Plan>;
+  /** Checks the document against the Plan schema and stores it as the next version. */
+  save(document: PlanDocument, options: SavePlanOptions): Promise<Plan>;
+  /** The given version, else the active one; `not_found` names the plan or version. */
   get(planId: string, version?: number): Promise<Plan>;
   list(): Promise<PlanSummary[]>;
   versions(planId: string): Promise<PlanVersionInfo[]>;
@@ -29,28 +47,50 @@ export interface PlanStore {
 }
 export const PlanStore = Symbol.for('orch.PlanStore');
 
+/** One finding of a dry run. `path` is the full path in the document, e.g. `root.children.1.params.url`. */
+export interface PlanIssue {
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+  /** The part of `path` inside the node it belongs to (`params.url`); absent for plan-level issues. */
+  field?: string;
+}
+
 export interface DryRunNodeReport {
   nodeId: string;
   type: string;
   title?: string;
+  /** Where the node sits in the document, e.g. `root.children.1`. */
+  path?: string;
+  /** Leaf nodes: the adapter key (`local_task:http`, `mcp_tool`, …). */
+  adapter?: string;
+  /** Leaf nodes: `node.riskLevel ?? adapter.riskOf(params) ?? adapter.defaultRiskLevel`. */
+  riskLevel?: RiskLevel;
+  /** Leaf nodes: whether the run pauses for a person before (or, for human_approval, at) this node. */
+  approval?: 'required' | 'waived' | 'human' | 'none';
+  /** False when this node itself has an error (its children report their own). */
   ok: boolean;
-  issues: { path: string; message: string; severity: 'error' | 'warning' }[];
+  issues: PlanIssue[];
   children: DryRunNodeReport[];
 }
 
 export interface DryRunReport {
   ok: boolean;
   planId?: string;
-  /** Problems with the document as a whole (schema errors with paths, duplicate ids). */
-  issues: { path: string; message: string; severity: 'error' | 'warning' }[];
+  planName?: string;
+  /** Where the plan came from: a file path, `plan <id> v<N>`, `request body`… */
+  source?: string;
+  /** Problems with the document as a whole (plan fields, JSON syntax, size limits). */
+  issues: PlanIssue[];
   root?: DryRunNodeReport;
+  nodeCount: number;
   errorCount: number;
   warningCount: number;
 }
 
 /** Checks a plan without side effects: schema, params, references, agents, MCP tools, services, risk. */
 export interface PlanValidator {
-  /** `raw` is unparsed JSON (a file's content or a request body). */
+  /** `raw` is parsed JSON or a JSON text (a file's content or a request body). */
   dryRun(raw: unknown, options?: { source?: string }): Promise<DryRunReport>;
   /** Parses and validates, throwing `invalid_input` with every problem when the dry run fails. */
   validate(raw: unknown, options?: { source?: string }): Promise<PlanDocument>;
