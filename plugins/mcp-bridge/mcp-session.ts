@@ -104,11 +104,28 @@ export class McpSession {
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, async () => this.scheduleRelist());
     const timeout = this.server.connectTimeoutMs;
     await this.client.connect(this.transport, { timeout, signal });
+    this.deliverResponsesAfterNotifications();
     this.tools = await this.listAllTools({ timeout, signal });
     if (this.lostReason) throw new Error(this.lostReason);
     this.ready = true;
     this.scheduleHeartbeat();
     if (this.changedWhileOpening) this.scheduleRelist();
+  }
+
+  /**
+   * The SDK hands notifications to their handlers one microtask late but settles responses at once,
+   * so a tool's last progress notification, arriving just before its result, would be dropped (and
+   * reported as an error about an unknown progress token). Delaying responses by one microtask keeps
+   * the order in which the server sent them.
+   */
+  private deliverResponsesAfterNotifications(): void {
+    const deliver = this.transport.onmessage;
+    if (!deliver) return;
+    this.transport.onmessage = (message, extra) => {
+      const isResponse = 'id' in message && !('method' in message) && ('result' in message || 'error' in message);
+      if (isResponse) queueMicrotask(() => deliver(message, extra));
+      else deliver(message, extra);
+    };
   }
 
   /** Calls a tool; a failure of the connection (not of the tool) triggers a liveness check. */

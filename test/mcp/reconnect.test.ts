@@ -118,7 +118,7 @@ describe('mcp: disconnect and reconnect against real servers', function () {
     expect(['disconnected', 'reconnecting']).to.include(bridge.status().find((s) => s.alias === 'gone')!.state);
     expect(log.states('gone').slice(0, 3)).to.deep.equal(['connecting', 'disconnected', 'reconnecting']);
 
-    await kernel.get<SessionsFile>(SessionsFile).settled();
+    await kernel.container.get(SessionsFile).settled();
     const readSessions = async () => McpSessionsFileSchema.parse(JSON.parse(await readFile(join(home.dir, 'state', 'mcp-sessions.json'), 'utf8')));
     const running = await readSessions();
     expect(running.aliases.sample).to.deep.include({ state: 'connected', transport: 'stdio', attempt: 0, ownerPid: process.pid });
