@@ -1,4 +1,5 @@
 import type { CommandIO } from '../contracts/cli-command.js';
+import { ServerLink } from '../contracts/server-link.js';
 import { OrchError } from '../errors.js';
 import { Kernel } from '../kernel.js';
 import { renderTable } from './render-table.js';
@@ -33,11 +34,26 @@ export async function runKernelCommand(name: string, args: Record<string, unknow
 async function start(args: Record<string, unknown>, globals: GlobalOptions, io: CommandIO, plugins: string[] | undefined): Promise<number> {
   const port = typeof args.port === 'number' ? args.port : undefined;
   const kernel = await Kernel.boot({ home: globals.home, role: 'server', operator: globals.operator, json: globals.json, plugins, port });
+  // One server per home: refuse before any plugin starts (recovering runs twice would race).
+  const running = kernel.container.isBound(ServerLink) ? await kernel.get<ServerLink>(ServerLink).locate() : undefined;
+  if (running) {
+    io.err(`orch: an Orch server is already running for ${kernel.paths.home}: pid ${running.pid} at ${running.baseUrl} (since ${running.startedAt}). Stop it first, or use another --home.`);
+    await kernel.stop();
+    return 1;
+  }
   const stopped = new Promise<number>((resolve) => kernel.installSignalHandlers(resolve));
   await kernel.start();
   const entries = kernel.plugins();
   const loaded = entries.filter((e) => e.status === 'loaded').map((e) => e.id);
   const broken = entries.filter((e) => e.status === 'refused' || e.status === 'failed');
+  // Core plugins are what every process relies on (the server among them): without one, stop.
+  const brokenCore = broken.filter((e) => e.profiles.includes('core'));
+  if (brokenCore.length > 0) {
+    for (const entry of brokenCore) io.err(`orch: core plugin ${entry.id} ${entry.status}: ${entry.reason}`);
+    io.err('Orch cannot run without its core plugins; stopping.');
+    await kernel.stop();
+    return 1;
+  }
   io.err(`Orch ${kernel.process.kernelVersion} started in ${kernel.paths.home} (pid ${process.pid}) with plugins: ${loaded.join(', ') || 'none'}`);
   for (const entry of broken) io.err(`  plugin ${entry.id} ${entry.status}: ${entry.reason}`);
   // Keep the process alive until a signal stops the kernel (the server plugin's socket may not exist).

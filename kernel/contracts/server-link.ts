@@ -1,22 +1,111 @@
+import { z } from 'zod';
+import { BridgeStateSchema } from './events.js';
+import { RunStatusSchema } from './run.js';
+
 /**
  * How one-shot CLI commands reach the long-running process. Bound by the server plugin (core
  * profile); commands that act on runs, approvals, the bridge or agents go through it when a live
  * server exists and work directly on the JSON files otherwise — and say which.
  */
-export interface ServerLocation {
-  baseUrl: string;
-  pid: number;
-  port: number;
-  startedAt: string;
+
+/** `state/server.json`, written atomically by the server once it listens and removed on a graceful stop. */
+export const ServerLocationSchema = z.object({
+  pid: z.number().int().positive(),
+  host: z.string().min(1),
+  /** The port actually bound (config port 0 → the one the OS picked). */
+  port: z.number().int().min(1).max(65535),
+  baseUrl: z.string().url(),
+  startedAt: z.string(),
+  /** The home folder the server serves; a server of another home is never used. */
+  home: z.string(),
+  kernelVersion: z.string(),
+});
+export type ServerLocation = z.infer<typeof ServerLocationSchema>;
+
+export interface ServerRequestOptions {
+  /** Give up after this long (`timeout`); no limit by default, since a run may be waited for. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export interface ServerLink {
-  /** The live server named by `state/server.json`, or undefined (no file, dead pid, not answering). */
+  /**
+   * The live server named by `state/server.json`, or undefined (no file, dead pid, or its
+   * `/api/health` does not answer for this home within a short timeout).
+   */
   locate(): Promise<ServerLocation | undefined>;
   /**
-   * A REST call to `/api<path>`; error replies are thrown as `OrchError` with the server's code and
-   * message; an unreachable server is `unavailable`.
+   * A REST call to `/api<path>` with the operator and `x-orch-client: cli`; error replies are thrown
+   * as `OrchError` with the server's code, message and details; an unreachable server is
+   * `unavailable`, with a message telling the user to check the server and its MCP servers.
    */
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  request<T = unknown>(method: string, path: string, body?: unknown, options?: ServerRequestOptions): Promise<T>;
 }
 export const ServerLink = Symbol.for('orch.ServerLink');
+
+/** Runs that are not finished: what the snapshot and `orch status` list. */
+export const ACTIVE_RUN_STATUSES = ['running', 'waiting_approval', 'needs_attention', 'blocked'] as const;
+
+const ActiveRunSchema = z.object({
+  runId: z.string(),
+  planId: z.string(),
+  planVersion: z.number().int(),
+  status: RunStatusSchema,
+  operator: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const BridgeSummarySchema = z.object({
+  alias: z.string(),
+  state: BridgeStateSchema,
+  transport: z.enum(['stdio', 'http']),
+  required: z.boolean(),
+  tools: z.number().int().nonnegative(),
+  attempt: z.number().int().nonnegative(),
+  nextRetryAt: z.string().optional(),
+  lastError: z.string().optional(),
+});
+
+/**
+ * What a client needs to draw the current picture before events arrive. A section is `null` when
+ * the plugin behind it is not loaded (no bridge, no executor, no approvals).
+ */
+export const OrchSnapshotSchema = z.object({
+  bridges: z.array(BridgeSummarySchema).nullable(),
+  runs: z
+    .object({
+      active: z.array(ActiveRunSchema),
+      /** Every run on file, by status. */
+      counts: z.record(z.string(), z.number().int().nonnegative()),
+    })
+    .nullable(),
+  approvals: z.object({ pending: z.number().int().nonnegative() }).nullable(),
+  /** Sections that could not be read, with the reason (e.g. a malformed state file). */
+  problems: z.array(z.object({ section: z.string(), message: z.string() })),
+});
+export type OrchSnapshot = z.infer<typeof OrchSnapshotSchema>;
+
+/**
+ * The first WebSocket message on `/api/events`; every later message is an `OrchEvent` unchanged.
+ * `lastSeq` is the bus sequence number the snapshot reflects (events that follow may repeat it).
+ */
+export const SnapshotMessageSchema = OrchSnapshotSchema.extend({
+  type: z.literal('snapshot'),
+  time: z.string(),
+  lastSeq: z.number().int().nonnegative(),
+  /** The topic filter in effect (`null` = every event). */
+  topics: z.array(z.string()).nullable(),
+});
+export type SnapshotMessage = z.infer<typeof SnapshotMessageSchema>;
+
+/** `GET /api/status` and `orch status --json`. */
+export const ServerStatusSchema = OrchSnapshotSchema.extend({
+  server: z.union([
+    ServerLocationSchema.extend({ state: z.literal('up'), uptimeMs: z.number().nonnegative(), wsClients: z.number().int().nonnegative() }),
+    z.object({ state: z.literal('down'), home: z.string(), reason: z.string() }),
+  ]),
+  /** `server`: read through the live server's REST API; `direct`: read from the files by this process. */
+  source: z.enum(['server', 'direct']),
+});
+export type ServerStatus = z.infer<typeof ServerStatusSchema>;

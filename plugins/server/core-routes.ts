@@ -1,0 +1,104 @@
+import { inject, injectable, multiInject, optional } from 'inversify';
+import {
+  KERNEL_VERSION,
+  Paths,
+  PluginCatalog,
+  ProcessContext,
+  UiPanel,
+  type HttpRoute,
+  type HttpRoutes,
+  type ServerStatus,
+} from '../../kernel/index.js';
+import { EVENTS_PATH } from './event-stream.js';
+import { ServerInfo } from './server-info.js';
+import { SnapshotBuilder } from './snapshot-builder.js';
+
+const SLOT_ORDER = { main: 0, sidebar: 1, status: 2 } as const;
+
+/** The server's own, domain-free routes: index, health, status, routes, plugins, panels. */
+@injectable()
+export class CoreRoutes implements HttpRoutes {
+  constructor(
+    @inject(ServerInfo) private readonly info: ServerInfo,
+    @inject(SnapshotBuilder) private readonly snapshots: SnapshotBuilder,
+    @inject(PluginCatalog) private readonly catalog: PluginCatalog,
+    @inject(Paths) private readonly paths: Paths,
+    @inject(ProcessContext) private readonly process: ProcessContext,
+    @multiInject(UiPanel) @optional() private readonly panels: UiPanel[] | undefined,
+  ) {}
+
+  routes(): HttpRoute[] {
+    return [
+      {
+        method: 'GET',
+        path: '/',
+        summary: 'API index: version, links to routes and the event stream',
+        handle: async () => ({ name: 'orch', version: KERNEL_VERSION, routes: '/api/routes', events: EVENTS_PATH, health: '/api/health', status: '/api/status' }),
+      },
+      {
+        method: 'GET',
+        path: '/health',
+        summary: 'Liveness: pid, home, start time, uptime',
+        handle: async () => ({
+          status: 'ok',
+          pid: globalThis.process.pid,
+          home: this.paths.home,
+          startedAt: this.info.startedAt.toISOString(),
+          uptimeMs: Date.now() - this.info.startedAt.getTime(),
+          kernelVersion: KERNEL_VERSION,
+          operator: this.process.operator,
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/status',
+        summary: 'Server, bridge states, active runs and pending approvals in one document',
+        handle: async (): Promise<ServerStatus> => {
+          const location = this.info.location;
+          if (!location) throw new Error('the server has no location yet');
+          return {
+            server: { ...location, state: 'up', uptimeMs: Date.now() - this.info.startedAt.getTime(), wsClients: this.info.wsClients() },
+            source: 'server',
+            ...(await this.snapshots.build()),
+          };
+        },
+      },
+      {
+        method: 'GET',
+        path: '/routes',
+        summary: 'Every REST route served, with its summary',
+        handle: async () => ({ routes: this.info.mounted, events: EVENTS_PATH }),
+      },
+      {
+        method: 'GET',
+        path: '/plugins',
+        summary: 'Every discovered plugin and what became of it',
+        handle: async () => ({
+          plugins: this.catalog
+            .entries()
+            .sort((a, b) => a.id.localeCompare(b.id))
+            .map(({ manifest, ...entry }) => ({
+              ...entry,
+              description: manifest?.description ?? '',
+              contributes: {
+                commands: manifest?.contributes.commands.map((c) => c.name) ?? [],
+                nodeTypes: manifest?.contributes.nodeTypes.map((n) => (n.kind ? `${n.type}/${n.kind}` : n.type)) ?? [],
+                panels: manifest?.contributes.panels.map((p) => p.id) ?? [],
+                routes: manifest?.contributes.routes.map((r) => `${r.method} /api${r.path === '/' ? '' : r.path}`) ?? [],
+              },
+            })),
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/panels',
+        summary: 'GUI panels contributed by the loaded plugins',
+        handle: async () => ({
+          panels: [...(this.panels ?? [])]
+            .sort((a, b) => SLOT_ORDER[a.slot] - SLOT_ORDER[b.slot] || a.order - b.order || a.id.localeCompare(b.id))
+            .map(({ id, title, pluginId, slot, order, moduleUrl }) => ({ id, title, pluginId, slot, order, ...(moduleUrl ? { moduleUrl } : {}) })),
+        }),
+      },
+    ];
+  }
+}

@@ -1,0 +1,43 @@
+import {
+  CliCommand,
+  definePlugin,
+  HttpRoutes,
+  ServerLink,
+} from '../../kernel/index.js';
+import { CoreRoutes } from './core-routes.js';
+import { HttpServerLink } from './http-server-link.js';
+import { OrchServer } from './orch-server.js';
+import { ServerFile } from './server-file.js';
+import { ServerInfo } from './server-info.js';
+import { SnapshotBuilder } from './snapshot-builder.js';
+import { StatusCommand } from './status-command.js';
+
+/**
+ * Core plugin, loaded in every process: it binds `ServerLink` (how the CLI finds and calls the
+ * server) everywhere, and listens only in the `server` role (`orch start`).
+ */
+export default definePlugin({
+  bindings({ bind }) {
+    bind(ServerFile).toSelf();
+    bind(HttpServerLink).toSelf();
+    bind(ServerLink).toService(HttpServerLink);
+    bind(ServerInfo).toSelf();
+    bind(SnapshotBuilder).toSelf();
+    bind(CoreRoutes).toSelf();
+    bind(HttpRoutes).toService(CoreRoutes);
+    bind(OrchServer).toSelf();
+    bind(StatusCommand).toSelf();
+    bind(CliCommand).toService(StatusCommand);
+  },
+
+  async start({ process, services }) {
+    if (process.role !== 'server') return;
+    const location = await services.get<OrchServer>(OrchServer).start(services.getAll<HttpRoutes>(HttpRoutes).flatMap((r) => r.routes()));
+    globalThis.process.stderr.write(`Orch server listening on ${location.baseUrl} (REST ${location.baseUrl}/api, events ${location.baseUrl.replace(/^http/, 'ws')}/api/events)\n`);
+  },
+
+  async stop({ process, services }) {
+    if (process.role !== 'server') return;
+    await services.get<OrchServer>(OrchServer).stop();
+  },
+});
