@@ -271,8 +271,11 @@ export function planNodeSchemas(child: z.ZodType) {
   } satisfies Record<PlanNodeType, z.ZodType>;
 }
 
+const MISSING_NODE = 'a node is missing here: give an object with a "type" and an "id"';
+
 function unknownTypeMessage(issue: { input?: unknown }): string {
   const input = issue.input as { type?: unknown } | undefined;
+  if (input === undefined) return MISSING_NODE;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return 'a node must be an object with a "type" and an "id"';
   if (input.type === undefined) return `a node needs a "type": one of ${NODE_TYPES.join(', ')}`;
   return `unknown node type ${JSON.stringify(input.type)}; node types are ${NODE_TYPES.join(', ')}`;
@@ -288,7 +291,7 @@ export const PlanNodeSchema: z.ZodType<PlanNode> = z.lazy(
 let nodeUnion: z.ZodType | undefined;
 
 /** One node checked on its own: nested nodes are not looked into. */
-export const ShallowPlanNodeSchema = z.discriminatedUnion('type', Object.values(planNodeSchemas(z.unknown())) as never, {
+export const ShallowPlanNodeSchema = z.discriminatedUnion('type', Object.values(planNodeSchemas(z.unknown().refine((v) => v !== undefined, MISSING_NODE))) as never, {
   error: unknownTypeMessage,
 }) as z.ZodType<Record<string, unknown> & { type: PlanNodeType; id: string }>;
 

@@ -1,0 +1,1 @@
+export const RUN_COMMANDS: (new (...args: never[]) => unknown)[] = [];

@@ -1,0 +1,193 @@
+import { END, START, StateGraph } from '@langchain/langgraph';
+import type { ConditionalNode, LeafNode, LoopNode, ParallelNode, PlanNode } from '../../../kernel/index.js';
+import { RunState, type RunStateUpdate, type RunStateValues } from './run-state.js';
+
+/** Where a plan node sits: the loops and parallels around it, outermost first. */
+export interface Placement {
+  loops: string[];
+  parallels: string[];
+}
+
+/** What each kind of graph node does; the run session supplies them (adapters, approvals, records). */
+export interface GraphHandlers {
+  /** Runs a leaf (its adapter, or for `human_approval` the request-and-wait itself). */
+  leaf(node: LeafNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+  /** Asks for approval before `node` runs, then pauses with `interrupt()` until someone decides. */
+  gate(node: LeafNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+  /** Picks a conditional's branch (written to `routes`). */
+  route(node: ConditionalNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+  /** Starts or advances a loop (written to `loops`; a null frame ends it). */
+  loop(node: LoopNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+}
+
+export interface CompiledPlan {
+  /** The graph before `.compile({ checkpointer })`. */
+  graph: StateGraph<typeof RunState.spec>;
+  /** LangGraph's recursion limit for this plan: the most steps one pass can take, plus a margin. */
+  stepLimit: number;
+  placements: Map<string, Placement>;
+  /** The plan node a graph node belongs to (`deploy#gate` → `deploy`). */
+  planNodeOf(graphNode: string): string;
+}
+
+/** Graph node names: plan ids never contain `#`, so these never collide with them. */
+export const graphNames = {
+  gate: (id: string) => `${id}#gate`,
+  join: (id: string) => `${id}#join`,
+  branchEnd: (id: string, index: number) => `${id}#end${index}`,
+};
+
+const STEP_MARGIN = 5;
+
+/**
+ * Plan → one flat LangGraph `StateGraph`. Leaves become nodes; composites become edges and small
+ * routing nodes, wired by continuation: each node is compiled knowing the name of what follows it.
+ * - sequence: children chained;
+ * - parallel: a fork node (the parallel's id) fans out to every child; the children meet at a
+ *   `#join` barrier that waits for all of them. A child that can end on different nodes (a
+ *   conditional, a loop) first reaches its own `#endN` node, so the barrier always hears from every
+ *   branch, whichever path it took (a branch routed straight past the join would never arrive);
+ * - conditional: a router node records the chosen branch; a conditional edge follows it, and with
+ *   no match (and no `else`) goes straight to what follows;
+ * - loop: a controller node starts or advances the loop, routing into the body or past it; the
+ *   body's end leads back to the controller;
+ * - a leaf that needs approval is preceded by a `#gate` node that only asks and interrupts.
+ */
+export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: (node: LeafNode) => boolean): CompiledPlan {
+  const graph = new StateGraph(RunState);
+  // LangGraph's builder types track node names statically; plans name their nodes at run time.
+  const g = graph as unknown as DynamicGraph;
+  const placements = new Map<string, Placement>();
+  const owners = new Map<string, string>();
+
+  const addNode = (name: string, planId: string, run: (state: RunStateValues) => Promise<RunStateUpdate>): void => {
+    g.addNode(name, run);
+    owners.set(name, planId);
+  };
+  const noop = async (): Promise<RunStateUpdate> => ({});
+
+  /** Compiles `node` so that every path through it ends at `then`; returns its entry. */
+  const compile = (node: PlanNode, then: string, placement: Placement): string => {
+    placements.set(node.id, placement);
+    switch (node.type) {
+      case 'sequence': {
+        let next = then;
+        for (const child of [...node.children].reverse()) next = compile(child, next, placement);
+        return next;
+      }
+      case 'parallel': {
+        const { entry, exit } = compileParallel(node, placement);
+        g.addEdge(exit, then);
+        return entry;
+      }
+      case 'conditional': {
+        addNode(node.id, node.id, (state) => handlers.route(node, placement, state));
+        const targets = node.branches.map((branch) => compile(branch.then, then, placement));
+        const otherwise = node.else ? compile(node.else, then, placement) : then;
+        g.addConditionalEdges(node.id, (state: RunStateValues) => {
+          const chosen = state.routes[node.id] ?? -1;
+          return chosen >= 0 && chosen < targets.length ? targets[chosen]! : otherwise;
+        }, unique([...targets, otherwise]));
+        return node.id;
+      }
+      case 'loop': {
+        const inner = { loops: [...placement.loops, node.id], parallels: placement.parallels };
+        addNode(node.id, node.id, (state) => handlers.loop(node, placement, state));
+        const body = compile(node.body, node.id, inner);
+        g.addConditionalEdges(node.id, (state: RunStateValues) => (state.loops[node.id] ? body : then), unique([body, then]));
+        return node.id;
+      }
+      default: {
+        const { entry, exit } = compileLeaf(node, placement);
+        g.addEdge(exit, then);
+        return entry;
+      }
+    }
+  };
+
+  const compileLeaf = (node: LeafNode, placement: Placement): { entry: string; exit: string } => {
+    placements.set(node.id, placement);
+    addNode(node.id, node.id, (state) => handlers.leaf(node, placement, state));
+    if (node.type === 'human_approval' || !needsGate(node)) return { entry: node.id, exit: node.id };
+    const gate = graphNames.gate(node.id);
+    addNode(gate, node.id, (state) => handlers.gate(node, placement, state));
+    g.addEdge(gate, node.id);
+    return { entry: gate, exit: node.id };
+  };
+
+  /** A node whose every path ends on one graph node that the caller wires (leaf, parallel, sequence of them). */
+  const compileWithExit = (node: PlanNode, placement: Placement, endName: string): { entry: string; exit: string } => {
+    placements.set(node.id, placement);
+    if (node.type === 'parallel') return compileParallel(node, placement);
+    if (node.type === 'sequence') {
+      const last = node.children[node.children.length - 1]!;
+      const tail = compileWithExit(last, placement, endName);
+      let next = tail.entry;
+      for (const child of node.children.slice(0, -1).reverse()) next = compile(child, next, placement);
+      return { entry: next, exit: tail.exit };
+    }
+    if (node.type === 'conditional' || node.type === 'loop') {
+      addNode(endName, node.id, noop);
+      return { entry: compile(node, endName, placement), exit: endName };
+    }
+    return compileLeaf(node, placement);
+  };
+
+  const compileParallel = (node: ParallelNode, placement: Placement): { entry: string; exit: string } => {
+    const inner = { loops: placement.loops, parallels: [...placement.parallels, node.id] };
+    addNode(node.id, node.id, noop);
+    const exits: string[] = [];
+    node.children.forEach((child, index) => {
+      const { entry, exit } = compileWithExit(child, inner, graphNames.branchEnd(node.id, index));
+      g.addEdge(node.id, entry);
+      exits.push(exit);
+    });
+    const join = graphNames.join(node.id);
+    addNode(join, node.id, noop);
+    g.addEdge(exits, join);
+    return { entry: node.id, exit: join };
+  };
+
+  const entry = compile(root, END, { loops: [], parallels: [] });
+  g.addEdge(START, entry);
+  return {
+    graph,
+    stepLimit: stepsOf(root, needsGate) + STEP_MARGIN,
+    placements,
+    planNodeOf: (name) => owners.get(name) ?? name.split('#')[0]!,
+  };
+}
+
+/** The most supersteps one pass through `node` can take (LangGraph counts steps, not nodes). */
+export function stepsOf(node: PlanNode, needsGate: (node: LeafNode) => boolean): number {
+  switch (node.type) {
+    case 'sequence':
+      return node.children.reduce((sum, child) => sum + stepsOf(child, needsGate), 0);
+    case 'parallel':
+      return 2 + Math.max(...node.children.map((child) => stepsOf(child, needsGate) + (endsOnManyNodes(child) ? 1 : 0)));
+    case 'conditional':
+      return 1 + Math.max(0, ...node.branches.map((b) => stepsOf(b.then, needsGate)), node.else ? stepsOf(node.else, needsGate) : 0);
+    case 'loop':
+      return 1 + node.maxIterations * (stepsOf(node.body, needsGate) + 1);
+    case 'human_approval':
+      return 1;
+    default:
+      return needsGate(node) ? 2 : 1;
+  }
+}
+
+function endsOnManyNodes(node: PlanNode): boolean {
+  if (node.type === 'conditional' || node.type === 'loop') return true;
+  if (node.type === 'sequence') return endsOnManyNodes(node.children[node.children.length - 1]!);
+  return false;
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names)];
+}
+
+interface DynamicGraph {
+  addNode(name: string, run: (state: RunStateValues) => Promise<RunStateUpdate>): unknown;
+  addEdge(from: string | string[], to: string): unknown;
+  addConditionalEdges(from: string, path: (state: RunStateValues) => string, destinations: string[]): unknown;
+}

@@ -1,0 +1,122 @@
+import {
+  adapterKeyOf,
+  adapterParamsOf,
+  redactSecrets,
+  type ApprovalDecision,
+  type HumanApprovalNode,
+  type LeafNode,
+} from '../../../kernel/index.js';
+import type { Placement } from '../graph/plan-compiler.js';
+import type { GateOutcome, RunStateUpdate, RunStateValues } from '../graph/run-state.js';
+import { startIteration } from './leaf-runner.js';
+import { pauseForPerson } from './pause-for-person.js';
+import { adapterOf, approvalKeyOf, effectiveRisk, iterationOf, nodeState, publish, summarize, type RunEnvironment } from './run-environment.js';
+import { RunFailure } from './run-failure.js';
+
+/**
+ * People in the loop. A node that needs approval is preceded by a gate node that only asks the
+ * approval store (idempotent on run id + key) and pauses the run until someone decides; a
+ * `human_approval` node is such a gate whose output is the decision. The decision is read from
+ * the store each time the node runs, so one given in the CLI, over REST or in the GUI — by this
+ * process or another — is the one that counts.
+ */
+export async function askForApproval(env: RunEnvironment, node: LeafNode, placement: Placement, state: RunStateValues): Promise<GateOutcome> {
+  const entry = nodeState(env, node);
+  const iteration = iterationOf(placement, state);
+  if (entry.iteration !== iteration && entry.status !== 'needs_attention') startIteration(entry, iteration);
+  if (entry.status === 'skipped') {
+    return { skipped: true, operator: entry.decidedBy ?? env.operator, decidedAt: entry.finishedAt ?? new Date().toISOString() };
+  }
+  const store = env.approvals;
+  if (!store) {
+    throw new RunFailure(`node "${node.id}" needs a person's approval, but no approval store is loaded (enable the approvals plugin)`, node.id);
+  }
+  const record = env.live.record;
+  const key = approvalKeyOf(node, placement, state);
+  const adapter = adapterOf(env, node);
+  const request = await store.request({
+    runId: record.runId,
+    nodeId: node.id,
+    planId: record.planId,
+    planVersion: record.planVersion,
+    key,
+    title: node.type === 'human_approval' ? (node.title ?? node.id) : `Approve ${node.title ?? node.id}`,
+    prompt:
+      node.type === 'human_approval'
+        ? node.prompt
+        : (node.description ?? `Node "${node.id}" (${adapterKeyOf(node)}, risk ${effectiveRisk(node, adapter)}) needs approval before it runs.`),
+    riskLevel: effectiveRisk(node, adapter),
+    ...(node.type === 'human_approval' && node.approvers ? { approvers: node.approvers } : {}),
+    ...(node.type === 'human_approval' ? { onTimeout: node.onTimeout } : {}),
+    requestedBy: record.operator,
+    context: redactSecrets({ type: adapterKeyOf(node), params: adapterParamsOf(node), ...(iteration ? { iteration } : {}) }),
+  });
+  if (request.decision) return request.decision;
+  if (entry.status !== 'waiting_approval') {
+    entry.status = 'waiting_approval';
+    await env.live.changed();
+  }
+  pauseForPerson({ kind: 'approval', approvalId: request.id, nodeId: node.id, key, title: request.title });
+}
+
+/** The gate before a node that needs approval: records the outcome for the node to act on. */
+export async function runGate(env: RunEnvironment, node: LeafNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate> {
+  const outcome = await askForApproval(env, node, placement, state);
+  return { gates: { [approvalKeyOf(node, placement, state)]: outcome } };
+}
+
+/**
+ * What a gated node does with the outcome before its adapter runs: nothing when approved, output
+ * null when skipped, and for a rejection the run fails (no retries).
+ */
+export async function applyGateOutcome(env: RunEnvironment, node: LeafNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate | undefined> {
+  const outcome = state.gates[approvalKeyOf(node, placement, state)];
+  if (!outcome) return undefined;
+  if (outcome.skipped) return skip(env, node, outcome.operator);
+  if (outcome.outcome === 'rejected') return reject(env, node, outcome);
+  const entry = nodeState(env, node);
+  if (entry.status === 'waiting_approval') entry.status = 'pending';
+  entry.decidedBy = outcome.operator;
+  return undefined;
+}
+
+/** A `human_approval` node: its output is the decision (`onReject: "continue"` lets a rejection through). */
+export async function runHumanApproval(env: RunEnvironment, node: HumanApprovalNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate> {
+  const outcome = await askForApproval(env, node, placement, state);
+  if (outcome.skipped) return skip(env, node, outcome.operator);
+  if (outcome.outcome === 'rejected' && node.onReject !== 'continue') return reject(env, node, outcome);
+  const output = { approved: outcome.outcome === 'approved', operator: outcome.operator, comment: outcome.comment, decidedAt: outcome.decidedAt };
+  const entry = nodeState(env, node);
+  const summary = summarize(output);
+  Object.assign(entry, {
+    status: 'succeeded',
+    decidedBy: outcome.operator,
+    finishedAt: outcome.decidedAt,
+    outputSummary: summary,
+    error: undefined,
+    completions: (entry.completions ?? 0) + 1,
+  });
+  await env.live.changed();
+  publish(env, { type: 'node.succeeded', runId: env.live.record.runId, nodeId: node.id, durationMs: 0, ...(summary ? { summary } : {}) });
+  return { nodes: { [node.id]: output } };
+}
+
+export async function skip(env: RunEnvironment, node: LeafNode, operator: string): Promise<RunStateUpdate> {
+  const entry = nodeState(env, node);
+  const first = entry.status !== 'skipped';
+  Object.assign(entry, { status: 'skipped', decidedBy: operator, finishedAt: entry.finishedAt ?? new Date().toISOString() });
+  if (first) {
+    await env.live.changed();
+    publish(env, { type: 'node.skipped', runId: env.live.record.runId, nodeId: node.id, reason: `skipped by ${operator}` });
+  }
+  return { nodes: { [node.id]: null } };
+}
+
+async function reject(env: RunEnvironment, node: LeafNode, decision: ApprovalDecision): Promise<never> {
+  const message = `rejected by ${decision.operator}${decision.comment ? `: ${decision.comment}` : ''}`;
+  const entry = nodeState(env, node);
+  Object.assign(entry, { status: 'failed', error: message, decidedBy: decision.operator, finishedAt: decision.decidedAt });
+  await env.live.changed();
+  publish(env, { type: 'node.failed', runId: env.live.record.runId, nodeId: node.id, attempt: entry.attempts, error: message });
+  throw new RunFailure(`Node ${node.id} was ${message}`, node.id);
+}

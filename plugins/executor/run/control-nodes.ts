@@ -1,0 +1,69 @@
+import { evaluateExpression, isOrchError, type ConditionalNode, type LoopNode } from '../../../kernel/index.js';
+import type { Placement } from '../graph/plan-compiler.js';
+import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
+import { scopeOf, type RunEnvironment } from './run-environment.js';
+import { RunFailure } from './run-failure.js';
+
+/**
+ * Picks a conditional's branch: the first whose `when` is truthy, else `else`, else none (the run
+ * goes on after the conditional). The choice is kept in state so history shows the path taken.
+ */
+export async function routeConditional(env: RunEnvironment, node: ConditionalNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate> {
+  const scope = scopeOf(state, placement);
+  let chosen = node.else ? node.branches.length : -1;
+  for (const [index, branch] of node.branches.entries()) {
+    if (truthy(await evaluate(branch.when, scope, `node "${node.id}" branches.${index}.when`, node.id))) {
+      chosen = index;
+      break;
+    }
+  }
+  env.logger.debug(`Conditional ${node.id} took ${chosen === -1 ? 'no branch' : chosen === node.branches.length ? 'else' : `branch ${chosen}`}`, {
+    nodeId: node.id,
+  });
+  return { routes: { [node.id]: chosen } };
+}
+
+/**
+ * Starts or advances a loop. `forEach` evaluates its list once, on entry; `while` is evaluated
+ * before every iteration with `index` = the iteration about to run. A `forEach` list longer than
+ * `maxIterations`, or a `while` still true after `maxIterations` iterations, fails the run: the
+ * limit exists to stop runaway loops, and stopping silently would hide one.
+ */
+export async function advanceLoop(env: RunEnvironment, node: LoopNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate> {
+  const frame = state.loops[node.id];
+  const index = frame ? frame.index + 1 : 0;
+  if (node.forEach !== undefined) {
+    const items = frame?.items ?? asList(await evaluate(node.forEach, scopeOf(state, placement), `node "${node.id}" forEach`, node.id));
+    if (items.length > node.maxIterations) {
+      throw new RunFailure(`loop "${node.id}" has ${items.length} items, more than its maxIterations (${node.maxIterations})`, node.id);
+    }
+    return { loops: { [node.id]: index < items.length ? { index, items } : null } };
+  }
+  const scope = { ...scopeOf(state, placement), index };
+  const goOn = truthy(await evaluate(node.while!, scope, `node "${node.id}" while`, node.id));
+  if (goOn && index >= node.maxIterations) {
+    throw new RunFailure(`loop "${node.id}" is still running after maxIterations (${node.maxIterations}): its while condition never became false`, node.id);
+  }
+  return { loops: { [node.id]: goOn ? { index } : null } };
+}
+
+async function evaluate(expression: string, scope: Record<string, unknown>, where: string, nodeId: string): Promise<unknown> {
+  try {
+    return await evaluateExpression(expression, scope, where);
+  } catch (error) {
+    // A broken expression is a plan error: retrying cannot fix it, so the run fails with its message.
+    if (isOrchError(error)) throw new RunFailure(error.message, nodeId);
+    throw error;
+  }
+}
+
+/** JSONata returns a lone value for a one-element sequence and undefined for none. */
+function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function truthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0 && value.some(truthy);
+  return Boolean(value);
+}

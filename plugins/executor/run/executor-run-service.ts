@@ -1,0 +1,500 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { inject, injectable, multiInject, optional } from 'inversify';
+import {
+  adapterKey,
+  adapterKeyOf,
+  ApprovalStore,
+  describeError,
+  EventBus,
+  FINISHED_RUN_STATUSES,
+  isAlive,
+  Logger,
+  NodeAdapter,
+  OrchError,
+  Paths,
+  PlanStore,
+  PlanValidator,
+  ProcessContext,
+  walkPlan,
+  type LeafNode,
+  type Plan,
+  type PlanDocument,
+  type ResumeOptions,
+  type RunCheckpointInfo,
+  type RunRecord,
+  type RunService,
+  type StartRunOptions,
+} from '../../../kernel/index.js';
+import { JsonCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/json-checkpoint-saver.js';
+import { OperationsLog } from './operations-log.js';
+import { resolveInputs } from './plan-inputs.js';
+import { requiresApproval } from './run-environment.js';
+import { LiveRecord, RunRecords } from './run-records.js';
+import { RunSession } from './run-session.js';
+
+/** At most this many leaf executions at once per run (the mission's limit). */
+export const MAX_CONCURRENCY = 10;
+/** Checkpoints kept per run. */
+export const CHECKPOINTS_KEPT = 20;
+/** How long a stopping process lets running nodes reach a checkpoint before aborting them. */
+export const STOP_GRACE_MS = 10_000;
+
+/**
+ * The Executor (`RunService`): starts runs of stored plan versions, keeps their records in
+ * `state/runs/`, their checkpoints in `state/checkpoints/<runId>/` (or LangGraph's MemorySaver in
+ * memory mode), and resumes, cancels, replays and lists them. One process executes a run at a time:
+ * the record names its owner, and a live owner's run is refused to others.
+ */
+@injectable()
+export class ExecutorRunService implements RunService {
+  readonly records: RunRecords;
+  readonly checkpointer: JsonCheckpointSaver;
+  private readonly operationsLog: OperationsLog;
+  private readonly logger: Logger;
+  private readonly sessions = new Map<string, RunSession>();
+  /** Work on one run, one piece at a time (approval decisions arriving together, resume vs cancel). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    @inject(Paths) private readonly paths: Paths,
+    @inject(EventBus) private readonly bus: EventBus,
+    @inject(Logger) logger: Logger,
+    @inject(ProcessContext) private readonly processContext: ProcessContext,
+    @inject(PlanStore) @optional() private readonly planStore: PlanStore | undefined,
+    @inject(PlanValidator) @optional() private readonly validator: PlanValidator | undefined,
+    @inject(ApprovalStore) @optional() private readonly approvals: ApprovalStore | undefined,
+    @multiInject(NodeAdapter) @optional() private readonly adapterList: NodeAdapter[] | undefined,
+  ) {
+    this.logger = logger.child({ category: 'executor' });
+    this.records = new RunRecords(paths.state('runs'));
+    this.operationsLog = new OperationsLog(join(paths.home, '.codex', 'operations-log.md'));
+    this.checkpointer = new JsonCheckpointSaver(paths.state('checkpoints'), {
+      keep: CHECKPOINTS_KEPT,
+      onCorrupt: (event) => this.onCorruptCheckpoint(event),
+    });
+  }
+
+  async start(plan: { planId: string; version?: number } | { document: unknown; source?: string }, options: StartRunOptions): Promise<RunRecord> {
+    const resolved = await this.resolvePlan(plan, options.operator);
+    this.checkRunnable(resolved);
+    const inputs = resolveInputs(resolved, options.inputs ?? {}, { fromText: options.inputsAsText });
+    const now = new Date().toISOString();
+    const record: RunRecord = {
+      runId: newRunId(now),
+      planId: resolved.id,
+      planVersion: resolved.version,
+      planName: resolved.name,
+      status: 'running',
+      mode: options.memory ? 'memory' : 'json',
+      operator: options.operator,
+      inputs,
+      createdAt: now,
+      updatedAt: now,
+      nodes: {},
+    };
+    const session = this.createSession(resolved, record, options.operator);
+    this.logger.info(`Run ${record.runId} of plan ${resolved.id} v${resolved.version} starting (${record.mode} mode)`, {
+      runId: record.runId,
+      planId: resolved.id,
+      operator: options.operator,
+    });
+    const done = this.enqueue(record.runId, () => session.begin(inputs)).then((r) => this.afterDrive(session, r));
+    if (options.wait === false) {
+      done.catch(() => undefined);
+      return snapshot(record);
+    }
+    return snapshot(await done);
+  }
+
+  async get(runId: string): Promise<RunRecord> {
+    const live = this.sessions.get(runId);
+    return snapshot(live ? live.record : await this.records.get(runId));
+  }
+
+  async list(): Promise<RunRecord[]> {
+    const onDisk = await this.records.list((file, message) => this.logger.warn(`Skipping a malformed run record: ${message}`, { file }));
+    const byId = new Map(onDisk.map((r) => [r.runId, r]));
+    for (const session of this.sessions.values()) byId.set(session.runId, session.record);
+    return [...byId.values()].map(snapshot).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  resume(runId: string, options: ResumeOptions): Promise<RunRecord> {
+    const work = this.enqueue(runId, () => this.resumeNow(runId, options));
+    if (options.wait === false) {
+      work.catch(() => undefined);
+      return this.get(runId);
+    }
+    return work.then(snapshot);
+  }
+
+  async cancel(runId: string, options: { operator: string }): Promise<RunRecord> {
+    const live = this.sessions.get(runId);
+    if (live?.active) return snapshot(await live.cancel(options.operator));
+    return this.enqueue(runId, async () => {
+      const session = this.sessions.get(runId);
+      const record = session ? session.record : await this.records.get(runId);
+      if ((FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) {
+        throw new OrchError('conflict', `Run ${runId} is already ${record.status}; there is nothing to cancel`);
+      }
+      this.refuseForeignOwner(record);
+      const cancel = (r: RunRecord): RunRecord => {
+        for (const node of Object.values(r.nodes)) {
+          if (['running', 'retrying', 'waiting_approval', 'needs_attention', 'pending'].includes(node.status)) node.status = 'cancelled';
+        }
+        const now = new Date().toISOString();
+        return { ...r, status: 'cancelled', finishedAt: now, updatedAt: now, owner: undefined, waitingFor: undefined, error: `cancelled by ${options.operator}` };
+      };
+      let result: RunRecord;
+      if (session) {
+        Object.assign(session.record, cancel(session.record));
+        await session.env.live.save();
+        this.sessions.delete(runId);
+        result = session.record;
+      } else {
+        result = await this.records.update(runId, cancel);
+      }
+      this.bus.publish({ type: 'run.cancelled', runId, planId: result.planId, planVersion: result.planVersion });
+      this.logger.info(`Run ${runId} cancelled by ${options.operator}`, { runId, operator: options.operator });
+      return snapshot(result);
+    });
+  }
+
+  async replay(runId: string, options: { from?: string; operator: string; wait?: boolean }): Promise<RunRecord> {
+    const source = await this.get(runId);
+    if (source.mode === 'memory' && !this.sessions.has(runId)) {
+      throw new OrchError('conflict', `Run ${runId} ran in memory mode; its checkpoints ended with the process that ran it`);
+    }
+    const plan = await this.planOf(source);
+    const sourceSession = this.sessions.get(runId) ?? this.createSession(plan, source, options.operator, { register: false });
+    const history = await sourceSession.history();
+    if (history.length === 0) throw new OrchError('not_found', `Run ${runId} has no checkpoints to replay from`);
+    const checkpoint = pickCheckpoint(history, options.from, runId);
+    const saver = source.mode === 'memory' ? sourceSession.checkpointer : this.checkpointer;
+    const tuple = await saver.getTuple({ configurable: { thread_id: runId, checkpoint_ns: '', checkpoint_id: checkpoint.checkpointId } });
+    if (!tuple) throw new OrchError('not_found', `Checkpoint ${checkpoint.checkpointId} of run ${runId} is gone`);
+
+    const now = new Date().toISOString();
+    const record: RunRecord = {
+      runId: newRunId(now),
+      planId: source.planId,
+      planVersion: source.planVersion,
+      planName: source.planName,
+      status: 'running',
+      mode: 'json',
+      operator: options.operator,
+      inputs: source.inputs,
+      createdAt: now,
+      updatedAt: now,
+      replayOf: { runId, from: options.from ?? checkpoint.checkpointId },
+      nodes: Object.fromEntries(
+        checkpoint.nodes.filter((id) => source.nodes[id]).map((id) => [id, { ...structuredClone(source.nodes[id]!), scratch: undefined }]),
+      ),
+    };
+    // The fork: the chosen checkpoint, with every channel value, becomes the new run's first one.
+    const versions = tuple.checkpoint.channel_versions;
+    await this.checkpointer.put(
+      { configurable: { thread_id: record.runId, checkpoint_ns: '' } },
+      tuple.checkpoint,
+      { ...(tuple.metadata ?? { step: checkpoint.step, parents: {} }), source: 'fork' } as never,
+      versions,
+    );
+    const session = this.createSession(plan, record, options.operator);
+    this.logger.info(`Run ${record.runId} replays run ${runId} from checkpoint ${checkpoint.checkpointId} (step ${checkpoint.step})`, {
+      runId: record.runId,
+      replayOf: runId,
+    });
+    this.bus.publish({ type: 'run.started', runId: record.runId, planId: record.planId, planVersion: record.planVersion, operator: options.operator });
+    const done = this.enqueue(record.runId, () => session.continue()).then((r) => this.afterDrive(session, r));
+    if (options.wait === false) {
+      done.catch(() => undefined);
+      return snapshot(record);
+    }
+    return snapshot(await done);
+  }
+
+  async history(runId: string): Promise<RunCheckpointInfo[]> {
+    const live = this.sessions.get(runId);
+    if (live) return live.history();
+    const record = await this.records.get(runId);
+    if (record.mode === 'memory') throw new OrchError('conflict', `Run ${runId} ran in memory mode; its checkpoints ended with the process that ran it`);
+    const plan = await this.planOf(record);
+    return this.createSession(plan, record, this.processContext.operator, { register: false }).history();
+  }
+
+  /** The most leaf executions seen at once in a run executing in this process (tests, benchmark). */
+  peakConcurrency(runId: string): number | undefined {
+    return this.sessions.get(runId)?.peakConcurrency;
+  }
+
+  /**
+   * Start-up recovery of the long-running process: runs left `running` by a process that is gone
+   * (a crash, a kill -9) continue from their last checkpoint; paused runs whose approvals were
+   * decided while no server ran continue too.
+   */
+  async recover(): Promise<string[]> {
+    const resumed: string[] = [];
+    for (const record of await this.records.list()) {
+      if (record.mode !== 'json' || this.sessions.has(record.runId)) continue;
+      if (record.owner && record.owner.host === hostname() && record.owner.pid !== process.pid && isAlive(record.owner.pid)) continue;
+      if (record.status === 'running') {
+        this.logger.info(`Recovering run ${record.runId}: it was running when its process (pid ${record.owner?.pid ?? '?'}) stopped`, { runId: record.runId });
+        resumed.push(record.runId);
+        void this.resume(record.runId, { operator: this.processContext.operator }).catch((error) =>
+          this.logger.error(`Could not recover run ${record.runId}: ${describeError(error)}`, { runId: record.runId }),
+        );
+      } else if (record.status === 'waiting_approval' && this.approvals) {
+        const decided = await Promise.all((record.waitingFor?.approvals ?? []).map((a) => this.approvals!.get(a.approvalId)));
+        if (decided.some((a) => a?.decision)) {
+          resumed.push(record.runId);
+          void this.resume(record.runId, { operator: this.processContext.operator }).catch((error) =>
+            this.logger.error(`Could not resume run ${record.runId}: ${describeError(error)}`, { runId: record.runId }),
+          );
+        }
+      }
+    }
+    return resumed;
+  }
+
+  /** An approval was decided (here, in the CLI, over REST or in the GUI): the run goes on. */
+  onApprovalResolved(runId: string): void {
+    void this.records
+      .read(runId)
+      .then(async (record) => {
+        const live = this.sessions.get(runId);
+        const status = live ? live.record.status : record?.status;
+        if (!status || (FINISHED_RUN_STATUSES as readonly string[]).includes(status)) return;
+        if (live?.active) await live.settled();
+        await this.resume(runId, { operator: this.processContext.operator });
+      })
+      .catch((error) => this.logger.error(`Could not resume run ${runId} after an approval: ${describeError(error)}`, { runId }));
+  }
+
+  /** Lets running nodes reach a checkpoint, then stops (the process is shutting down). */
+  async stopAll(graceMs = STOP_GRACE_MS): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((session) => session.stop(graceMs)));
+    await Promise.all([...this.sessions.values()].map((session) => session.env.live.idle()));
+    await this.checkpointer.flush();
+  }
+
+  private async resumeNow(runId: string, options: ResumeOptions): Promise<RunRecord> {
+    let session = this.sessions.get(runId);
+    if (session?.active) throw new OrchError('conflict', `Run ${runId} is executing right now`);
+    if (!session) {
+      const record = await this.records.get(runId);
+      if (record.mode === 'memory') {
+        throw new OrchError('conflict', `Run ${runId} ran in memory mode in a process that has ended; its state is gone. Start the plan again.`);
+      }
+      this.refuseFinished(record);
+      const claimed = await this.records.update(runId, (current) => {
+        this.refuseFinished(current);
+        this.refuseForeignOwner(current);
+        return { ...current, owner: { pid: process.pid, host: hostname(), role: this.processContext.role, since: new Date().toISOString() } };
+      });
+      session = this.createSession(await this.planOf(claimed), claimed, options.operator);
+    }
+    this.refuseFinished(session.record);
+    const record = session.record;
+    const pauses = await session.pendingPauses();
+    const resume: Record<string, unknown> = {};
+    const handled = new Set<string>();
+    for (const { interruptId, reason } of pauses) {
+      const entry = record.nodes[reason.nodeId];
+      if (reason.kind === 'approval') {
+        const approval = await this.approvals?.get(reason.approvalId);
+        if (approval?.decision) resume[interruptId] = approval.decision;
+        else if (options.skipNode === reason.nodeId && entry) {
+          Object.assign(entry, { status: 'skipped', decidedBy: options.operator, finishedAt: new Date().toISOString() });
+          resume[interruptId] = { skip: true, operator: options.operator };
+          handled.add(reason.nodeId);
+        }
+      } else if (entry && options.retryNode === reason.nodeId) {
+        Object.assign(entry, { status: 'retrying', attemptsBeforeRetry: entry.attempts, decidedBy: options.operator });
+        resume[interruptId] = { action: 'retry', operator: options.operator };
+        handled.add(reason.nodeId);
+      } else if (entry && options.skipNode === reason.nodeId) {
+        Object.assign(entry, { status: 'skipped', decidedBy: options.operator, finishedAt: new Date().toISOString() });
+        resume[interruptId] = { action: 'skip', operator: options.operator };
+        handled.add(reason.nodeId);
+      }
+    }
+    for (const [option, nodeId] of [
+      ['--retry-node', options.retryNode],
+      ['--skip-node', options.skipNode],
+    ] as const) {
+      if (nodeId && !handled.has(nodeId)) {
+        const waiting = pauses.map((p) => `${p.reason.nodeId} (${p.reason.kind === 'approval' ? 'approval' : 'needs attention'})`);
+        throw new OrchError(
+          'invalid_input',
+          `${option} ${nodeId}: node "${nodeId}" of run ${runId} is not waiting for a person${waiting.length ? `; waiting: ${waiting.join(', ')}` : ''}`,
+        );
+      }
+    }
+    const crashed = record.status === 'running' || record.status === 'blocked';
+    if (pauses.length > 0 && Object.keys(resume).length === 0 && !crashed) {
+      // Nothing decided yet: the run keeps waiting (and this process lets go of it).
+      record.owner = undefined;
+      await session.env.live.save();
+      if (record.mode === 'json') this.sessions.delete(runId);
+      return record;
+    }
+    for (const { nodeId } of record.waitingFor?.attention ?? []) {
+      if (handled.has(nodeId)) this.logger.info(`Node ${nodeId} of run ${runId}: ${options.retryNode === nodeId ? 'retry' : 'skip'} decided by ${options.operator}`, { runId, nodeId, operator: options.operator });
+    }
+    this.logger.info(`Run ${runId} resuming${Object.keys(resume).length ? ` (${Object.keys(resume).length} decision(s))` : ' from its last checkpoint'}`, {
+      runId,
+      operator: options.operator,
+    });
+    return this.afterDrive(session, await session.continue(resume));
+  }
+
+  private afterDrive(session: RunSession, record: RunRecord): RunRecord {
+    // JSON runs live on disk between drives; memory runs exist only in this process, so a paused
+    // one stays here until it finishes.
+    if (record.mode === 'json' || (FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) {
+      if (!session.active && this.sessions.get(session.runId) === session) this.sessions.delete(session.runId);
+    }
+    return record;
+  }
+
+  private createSession(plan: Plan, record: RunRecord, operator: string, options: { register?: boolean } = {}): RunSession {
+    const live = new LiveRecord(record, this.records);
+    const checkpointer: BaseCheckpointSaver = record.mode === 'memory' ? new MemorySaver() : this.checkpointer;
+    const session = new RunSession({
+      plan,
+      live,
+      checkpointer,
+      adapters: this.adapters(),
+      approvals: this.approvals,
+      bus: this.bus,
+      logger: this.logger.child({ runId: record.runId, planId: plan.id }),
+      operationsLog: this.operationsLog,
+      operator,
+      role: this.processContext.role,
+      maxConcurrency: MAX_CONCURRENCY,
+    });
+    if (options.register !== false) this.sessions.set(record.runId, session);
+    return session;
+  }
+
+  private adapters(): Map<string, NodeAdapter> {
+    return new Map((this.adapterList ?? []).map((adapter) => [adapterKey(adapter), adapter]));
+  }
+
+  private async resolvePlan(plan: { planId: string; version?: number } | { document: unknown; source?: string }, operator: string): Promise<Plan> {
+    const store = this.requirePlanStore();
+    if ('planId' in plan) return store.get(plan.planId, plan.version);
+    const document: PlanDocument = this.validator
+      ? await this.validator.validate(plan.document, { source: plan.source })
+      : (() => {
+          throw new OrchError('unavailable', 'Cannot check a plan document: no plan validator is loaded (enable the plans plugin)');
+        })();
+    // Running a file pins a stored version: the current one when the content is the same, else a new one.
+    try {
+      const current = await store.get(document.id);
+      if (sameContent(current, document)) return current;
+    } catch (error) {
+      if ((error as OrchError).code !== 'not_found') throw error;
+    }
+    return store.save(document, { operator, origin: `run${plan.source ? ` of ${plan.source}` : ''}` });
+  }
+
+  private async planOf(record: RunRecord): Promise<Plan> {
+    return this.requirePlanStore().get(record.planId, record.planVersion);
+  }
+
+  private requirePlanStore(): PlanStore {
+    if (!this.planStore) throw new OrchError('unavailable', 'No plan store is loaded (the executor needs the plans plugin)');
+    return this.planStore;
+  }
+
+  /** Every leaf has an adapter, and approval nodes have a store to ask — checked before anything runs. */
+  private checkRunnable(plan: Plan): void {
+    const adapters = this.adapters();
+    const missing: string[] = [];
+    let needsApprovals = false;
+    for (const node of walkPlan(plan.root)) {
+      if (!isLeaf(node)) continue;
+      const adapter = adapters.get(adapterKeyOf(node));
+      if (node.type !== 'human_approval' && !adapter) missing.push(`${node.id} (${adapterKeyOf(node)})`);
+      if (requiresApproval(node, adapter)) needsApprovals = true;
+    }
+    if (missing.length > 0) {
+      const known = [...adapters.keys()].sort().join(', ') || 'none';
+      throw new OrchError('invalid_input', `Plan ${plan.id} v${plan.version} cannot run: no adapter for node ${missing.join(', ')} (adapters loaded: ${known}). Is the plugin that provides it enabled?`);
+    }
+    if (needsApprovals && !this.approvals) {
+      throw new OrchError('invalid_input', `Plan ${plan.id} v${plan.version} has nodes that need a person's approval, but the approvals plugin is not loaded`);
+    }
+  }
+
+  private refuseFinished(record: RunRecord): void {
+    if ((FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) {
+      throw new OrchError('conflict', `Run ${record.runId} is ${record.status}; there is nothing to resume (\`orch run:replay ${record.runId}\` runs it again from a checkpoint)`);
+    }
+  }
+
+  private refuseForeignOwner(record: RunRecord): void {
+    const owner = record.owner;
+    if (!owner || owner.pid === process.pid || owner.host !== hostname() || !isAlive(owner.pid)) return;
+    throw new OrchError(
+      'conflict',
+      `Run ${record.runId} is being executed by process ${owner.pid} (${owner.role}, since ${owner.since}); act on it there${owner.role === 'server' ? ' — the CLI reaches the server when it answers at state/server.json' : ''}`,
+    );
+  }
+
+  private onCorruptCheckpoint(event: CorruptCheckpoint): void {
+    const message = `Checkpoint ${event.checkpointId} of run ${event.threadId} was corrupt (${event.reason}); it was moved to ${event.movedTo} and the run continues from the checkpoint before it`;
+    this.logger.warn(message, { runId: event.threadId, file: event.file });
+    const session = this.sessions.get(event.threadId);
+    if (session) (session.record.warnings ??= []).push(message);
+  }
+
+  private enqueue<T>(runId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(runId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    const tail = next.catch(() => undefined);
+    this.queues.set(runId, tail);
+    void tail.then(() => {
+      if (this.queues.get(runId) === tail) this.queues.delete(runId);
+    });
+    return next;
+  }
+}
+
+function isLeaf(node: Plan['root']): node is LeafNode {
+  return !['sequence', 'parallel', 'conditional', 'loop'].includes(node.type);
+}
+
+/** `run-20261124-103015-3fa2`: sortable by start time, unique, safe as a folder name. */
+function newRunId(iso: string): string {
+  const stamp = iso.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function snapshot(record: RunRecord): RunRecord {
+  return structuredClone(record);
+}
+
+function sameContent(stored: Plan, document: PlanDocument): boolean {
+  const strip = (p: Record<string, unknown>) => {
+    const { version: _v, createdAt: _c, createdBy: _b, $schema: _s, ...rest } = p;
+    return JSON.stringify(rest);
+  };
+  return strip(stored as unknown as Record<string, unknown>) === strip(document as unknown as Record<string, unknown>);
+}
+
+function pickCheckpoint(history: RunCheckpointInfo[], from: string | undefined, runId: string): RunCheckpointInfo {
+  if (from === undefined) return history[history.length - 1]!;
+  const byId = history.find((c) => c.checkpointId === from);
+  if (byId) return byId;
+  const beforeNode = history.find((c) => c.next.includes(from));
+  if (beforeNode) return beforeNode;
+  const nodes = [...new Set(history.flatMap((c) => c.next))].join(', ');
+  throw new OrchError(
+    'invalid_input',
+    `--from ${from}: no kept checkpoint of run ${runId} is that id or comes right before node "${from}" (only the newest ${CHECKPOINTS_KEPT} are kept). Nodes that can be replayed from: ${nodes || 'none'}; \`orch run:history ${runId}\` lists the checkpoints`,
+  );
+}

@@ -1,0 +1,335 @@
+import { hostname } from 'node:os';
+import { Command, GraphRecursionError, isGraphDrained, RunControl, type BaseCheckpointSaver } from '@langchain/langgraph';
+import {
+  adapterKeyOf,
+  describeError,
+  isOrchError,
+  OrchError,
+  type ApprovalStore,
+  type EventBus,
+  type LeafNode,
+  type Logger,
+  type NodeAdapter,
+  type Plan,
+  type RunCheckpointInfo,
+  type RunRecord,
+  type RunWait,
+  walkPlan,
+} from '../../../kernel/index.js';
+import { compilePlan, type CompiledPlan } from '../graph/plan-compiler.js';
+import type { RunStateValues } from '../graph/run-state.js';
+import { applyGateOutcome, runGate, runHumanApproval } from './approval-gate.js';
+import { advanceLoop, routeConditional } from './control-nodes.js';
+import { runAdapterLeaf } from './leaf-runner.js';
+import type { OperationsLog } from './operations-log.js';
+import { isPauseReason, type PauseReason } from './pause-for-person.js';
+import { requiresApproval, type RunEnvironment } from './run-environment.js';
+import { RunCancelled, RunFailure } from './run-failure.js';
+import type { LiveRecord } from './run-records.js';
+import { Semaphore } from './semaphore.js';
+
+export interface RunSessionOptions {
+  plan: Plan;
+  live: LiveRecord;
+  checkpointer: BaseCheckpointSaver;
+  adapters: ReadonlyMap<string, NodeAdapter>;
+  approvals: ApprovalStore | undefined;
+  bus: EventBus;
+  logger: Logger;
+  operationsLog: OperationsLog;
+  operator: string;
+  role: string;
+  /** Leaf executions at once in this run (≤ 10). */
+  maxConcurrency: number;
+}
+
+/** A pause LangGraph holds for this run, with the interrupt id a resume must name. */
+export interface PendingPause {
+  interruptId: string;
+  reason: PauseReason;
+}
+
+/** Stops a run at its next checkpoint because the process is stopping; it stays `running`. */
+export class ShutdownRequested extends Error {
+  override readonly name = 'ShutdownRequested';
+  constructor() {
+    super('the Orch process is stopping');
+  }
+}
+
+type Invocation = Parameters<CompiledGraph['invoke']>[0];
+type CompiledGraph = ReturnType<CompiledPlan['graph']['compile']>;
+
+/**
+ * One run executing in this process: its compiled graph, checkpointer, record and controls. A
+ * session drives the graph until it ends or pauses for a person, then records the outcome:
+ * `completed`; `waiting_approval` / `needs_attention` (with what it waits for); `failed` (a rejection,
+ * a plan error); `cancelled`; `blocked` when the state folder refused a write (nothing is lost:
+ * `run:resume` continues from the last checkpoint once it is fixed); or still `running` when the
+ * process stopped it at a checkpoint for shutdown.
+ */
+export class RunSession {
+  readonly env: RunEnvironment;
+  readonly compiled: CompiledPlan;
+  private readonly graph: CompiledGraph;
+  private readonly abort = new AbortController();
+  private control?: RunControl;
+  private running?: Promise<RunRecord>;
+
+  constructor(private readonly options: RunSessionOptions) {
+    const parallelSemaphores = new Map<string, Semaphore>();
+    this.env = {
+      plan: options.plan,
+      live: options.live,
+      adapters: options.adapters,
+      approvals: options.approvals,
+      bus: options.bus,
+      logger: options.logger,
+      operationsLog: options.operationsLog,
+      operator: options.operator,
+      signal: this.abort.signal,
+      runSemaphore: new Semaphore(options.maxConcurrency),
+      parallelSemaphores,
+    };
+    const env = this.env;
+    this.compiled = compilePlan(
+      options.plan.root,
+      {
+        leaf: async (node, placement, state) => {
+          if (node.type === 'human_approval') return runHumanApproval(env, node, placement, state);
+          return (await applyGateOutcome(env, node, placement, state)) ?? runAdapterLeaf(env, node, placement, state);
+        },
+        gate: (node, placement, state) => runGate(env, node, placement, state),
+        route: (node, placement, state) => routeConditional(env, node, placement, state),
+        loop: (node, placement, state) => advanceLoop(env, node, placement, state),
+      },
+      (node: LeafNode) => requiresApproval(node, options.adapters.get(adapterKeyOf(node))),
+    );
+    for (const node of walkPlan(options.plan.root)) {
+      if (node.type === 'parallel') parallelSemaphores.set(node.id, new Semaphore(Math.min(node.maxConcurrency ?? 10, options.maxConcurrency)));
+    }
+    this.graph = this.compiled.graph.compile({ checkpointer: options.checkpointer });
+  }
+
+  get checkpointer(): BaseCheckpointSaver {
+    return this.options.checkpointer;
+  }
+
+  get record(): RunRecord {
+    return this.options.live.record;
+  }
+
+  get runId(): string {
+    return this.record.runId;
+  }
+
+  /** True while the graph is being driven in this process. */
+  get active(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** The most leaf executions seen at once in this run (for the benchmark and tests). */
+  get peakConcurrency(): number {
+    return this.env.runSemaphore.peak;
+  }
+
+  private get config() {
+    return { configurable: { thread_id: this.runId }, recursionLimit: this.compiled.stepLimit, durability: 'sync' as const };
+  }
+
+  /** Runs the plan from the start with these inputs. */
+  begin(inputs: Record<string, unknown>): Promise<RunRecord> {
+    this.options.bus.publish({ type: 'run.started', runId: this.runId, planId: this.record.planId, planVersion: this.record.planVersion, operator: this.options.operator });
+    return this.drive({ input: inputs });
+  }
+
+  /**
+   * Continues from the last checkpoint: re-runs what was in flight, or resumes the named pauses
+   * (interrupt id → what was decided; the nodes read the decision from the approval store or the
+   * record, the value is kept for the history).
+   */
+  continue(resume?: Record<string, unknown>): Promise<RunRecord> {
+    this.options.bus.publish({ type: 'run.resumed', runId: this.runId, planId: this.record.planId, planVersion: this.record.planVersion });
+    return this.drive(resume && Object.keys(resume).length > 0 ? new Command({ resume }) : null);
+  }
+
+  /** Waits for the current drive, if any. */
+  async settled(): Promise<RunRecord> {
+    return this.running ?? this.record;
+  }
+
+  /** Cancels the run: adapters are aborted, the run ends `cancelled`. */
+  async cancel(operator: string): Promise<RunRecord> {
+    this.abort.abort(new RunCancelled(operator));
+    return this.settled();
+  }
+
+  /**
+   * Stops for shutdown: the graph stops at its next superstep boundary (running nodes finish and
+   * their outputs reach a checkpoint). After `graceMs`, adapters still running are aborted; the
+   * run stays `running` and is resumed by start-up recovery or `run:resume`.
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (!this.running) return;
+    this.control?.requestDrain('the Orch process is stopping');
+    const timer = setTimeout(() => this.abort.abort(new ShutdownRequested()), graceMs);
+    try {
+      await this.running;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The pauses LangGraph holds for this run right now. */
+  async pendingPauses(): Promise<PendingPause[]> {
+    const snapshot = await this.graph.getState(this.config);
+    const pauses: PendingPause[] = [];
+    for (const task of snapshot.tasks) {
+      for (const item of task.interrupts) {
+        if (item.id && isPauseReason(item.value)) pauses.push({ interruptId: item.id, reason: item.value });
+      }
+    }
+    return pauses;
+  }
+
+  /** The run's checkpoints, newest first. */
+  async history(): Promise<RunCheckpointInfo[]> {
+    const out: RunCheckpointInfo[] = [];
+    for await (const snapshot of this.graph.getStateHistory({ configurable: { thread_id: this.runId } })) {
+      const values = (snapshot.values ?? {}) as Partial<RunStateValues>;
+      out.push({
+        checkpointId: String(snapshot.config.configurable?.checkpoint_id ?? ''),
+        createdAt: snapshot.createdAt ?? '',
+        step: Number(snapshot.metadata?.step ?? -1),
+        next: [...new Set(snapshot.next.map((name) => this.compiled.planNodeOf(name)))],
+        nodes: Object.keys(values.nodes ?? {}),
+      });
+    }
+    return out;
+  }
+
+  private drive(input: Invocation): Promise<RunRecord> {
+    if (this.running) throw new OrchError('conflict', `Run ${this.runId} is already executing in this process`);
+    const control = new RunControl();
+    this.control = control;
+    const record = this.record;
+    this.running = (async () => {
+      try {
+        record.owner = { pid: process.pid, host: hostname(), role: this.options.role, since: new Date().toISOString() };
+        Object.assign(record, { status: 'running', error: undefined, finishedAt: undefined, waitingFor: undefined });
+        await this.options.live.save();
+        await this.graph.invoke(input, { ...this.config, signal: this.abort.signal, control });
+        await this.afterPause();
+      } catch (error) {
+        await this.afterError(error);
+      }
+      return record;
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** The graph returned: it either finished or every remaining path waits for a person. */
+  private async afterPause(): Promise<void> {
+    const record = this.record;
+    const pauses = await this.pendingPauses();
+    const ref = { runId: record.runId, planId: record.planId, planVersion: record.planVersion };
+    if (pauses.length === 0) {
+      await this.finish('completed');
+      this.options.bus.publish({ type: 'run.completed', ...ref });
+      this.options.logger.info(`Run ${record.runId} completed`);
+      return;
+    }
+    const waitingFor: RunWait = { approvals: [], attention: [] };
+    for (const { reason } of pauses) {
+      if (reason.kind === 'approval') waitingFor.approvals.push({ approvalId: reason.approvalId, nodeId: reason.nodeId, title: reason.title });
+      else waitingFor.attention.push({ nodeId: reason.nodeId, error: reason.error });
+    }
+    const status = waitingFor.attention.length > 0 ? 'needs_attention' : 'waiting_approval';
+    Object.assign(record, { status, waitingFor, owner: undefined });
+    await this.options.live.save();
+    for (const item of waitingFor.attention) this.options.bus.publish({ type: 'run.needs_attention', ...ref, nodeId: item.nodeId, error: item.error });
+    const reason = [
+      ...waitingFor.approvals.map((a) => `approval of ${a.nodeId} (${a.approvalId})`),
+      ...waitingFor.attention.map((a) => `a person for ${a.nodeId}`),
+    ].join(', ');
+    this.options.bus.publish({ type: 'run.waiting', ...ref, reason: `waiting for ${reason}` });
+    this.options.logger.info(`Run ${record.runId} waits for ${reason}`);
+  }
+
+  private async afterError(error: unknown): Promise<void> {
+    const record = this.record;
+    const ref = { runId: record.runId, planId: record.planId, planVersion: record.planVersion };
+    const reason = this.abort.signal.aborted ? this.abort.signal.reason : undefined;
+    if (isGraphDrained(error) || reason instanceof ShutdownRequested) {
+      record.owner = undefined;
+      await this.saveQuietly();
+      this.options.logger.info(`Run ${record.runId} stopped at a checkpoint because the process is stopping; it resumes on the next start or with run:resume`);
+      return;
+    }
+    if (reason instanceof RunCancelled) {
+      await this.finish('cancelled', undefined, 'cancelled');
+      this.options.bus.publish({ type: 'run.cancelled', ...ref });
+      this.options.logger.info(`Run ${record.runId} cancelled by ${reason.operator}`);
+      return;
+    }
+    const writeFailure = findWriteFailure(error);
+    if (writeFailure) {
+      const message = `${describeError(writeFailure)} — nothing was lost: free space or fix permissions of the state folder, then \`orch run:resume ${record.runId}\``;
+      Object.assign(record, { status: 'blocked', error: message, owner: undefined });
+      this.options.logger.error(`Run ${record.runId} is blocked: ${message}`);
+      this.options.bus.publish({ type: 'run.blocked', ...ref, error: message });
+      await this.saveQuietly();
+      return;
+    }
+    let message: string;
+    if (error instanceof RunFailure) message = error.message;
+    else if (error instanceof GraphRecursionError) {
+      message = `the run took more than ${this.compiled.stepLimit} steps, the most this plan can need; a loop may not be advancing`;
+    } else {
+      message = describeError(error);
+      this.options.logger.error(`Run ${record.runId} failed unexpectedly: ${message}`, { stack: (error as Error)?.stack });
+    }
+    await this.finish('failed', message, 'cancelled');
+    this.options.bus.publish({ type: 'run.failed', ...ref, error: message });
+    this.options.logger.warn(`Run ${record.runId} failed: ${message}`);
+  }
+
+  /** Final status; nodes still in flight take `leftover`. */
+  private async finish(status: 'completed' | 'failed' | 'cancelled', error?: string, leftover?: 'cancelled'): Promise<void> {
+    const record = this.record;
+    if (leftover) {
+      for (const node of Object.values(record.nodes)) {
+        if (['running', 'retrying', 'waiting_approval', 'needs_attention'].includes(node.status)) node.status = leftover;
+      }
+    }
+    Object.assign(record, { status, error, finishedAt: new Date().toISOString(), owner: undefined, waitingFor: undefined });
+    await this.saveQuietly();
+  }
+
+  /** Writes the record; when even that fails the run is reported blocked in memory and in the log. */
+  private async saveQuietly(): Promise<void> {
+    try {
+      await this.options.live.save();
+    } catch (error) {
+      const record = this.record;
+      if (record.status !== 'blocked') {
+        record.error = `${describeError(error)} — the run's record could not be written (it was going to be "${record.status}"); fix the state folder, then \`orch run:resume ${record.runId}\``;
+        record.status = 'blocked';
+      }
+      this.options.logger.error(`Could not write the record of run ${record.runId}: ${describeError(error)}`);
+    }
+  }
+}
+
+/** The `write_failed` error behind a failure, if the state folder refused a write. */
+export function findWriteFailure(error: unknown): Error | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (isOrchError(current) && current.code === 'write_failed') return current;
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code && ['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EDQUOT', 'ENOTDIR', 'EIO'].includes(code)) return current as Error;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
