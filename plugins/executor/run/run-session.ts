@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { Command, GraphRecursionError, isGraphDrained, RunControl, type BaseCheckpointSaver } from '@langchain/langgraph';
 import {
@@ -78,6 +79,8 @@ export class RunSession {
 
   constructor(private readonly options: RunSessionOptions) {
     const parallelSemaphores = new Map<string, Semaphore>();
+    // Every leaf waiting for a concurrency slot listens to the run's signal: many at once is normal.
+    setMaxListeners(0, this.abort.signal);
     this.env = {
       plan: options.plan,
       live: options.live,

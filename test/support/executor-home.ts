@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NodeAdapter, RunService, type Kernel, type PlanDocument, type RunRecord } from '../../kernel/index.js';
+import type { BootOptions } from '../../kernel/kernel.js';
+import type { ExecutorRunService } from '../../plugins/executor/run/executor-run-service.js';
+import { createTestHome, type TestHome } from './test-home.js';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const TEST_ADAPTERS_PACKAGE = join(projectRoot, 'test', 'fixtures', 'executor-test-adapters');
+const PLANS_STUB_PACKAGE = join(projectRoot, 'test', 'fixtures', 'executor-plans-stub');
+
+/** The real plans plugin once it exists; the stand-in package until then. */
+export const USES_PLANS_STUB = !existsSync(join(projectRoot, 'plugins', 'plans', 'plugin.json'));
+
+export interface ExecutorHome extends TestHome {
+  /** Boots a kernel with the executor, the test adapters and `plugins` (e.g. approvals), started. */
+  bootExecutor(options?: { role?: BootOptions['role']; plugins?: string[]; adapters?: NodeAdapter[]; operator?: string }): Promise<ExecutorKernel>;
+  /** `state/checkpoints/<runId>/` checkpoint files. */
+  checkpointFiles(runId: string): Promise<string[]>;
+  readRecord(runId: string): Promise<RunRecord>;
+}
+
+export interface ExecutorKernel {
+  kernel: Kernel;
+  runs: ExecutorRunService;
+}
+
+/** A temp home whose config loads the test adapters package (and the plans stand-in while needed). */
+export async function createExecutorHome(): Promise<ExecutorHome> {
+  const base = await createTestHome();
+  const packages = [TEST_ADAPTERS_PACKAGE, ...(USES_PLANS_STUB ? [PLANS_STUB_PACKAGE] : [])];
+  await base.writeConfig('orch.json', { plugins: { packages } });
+  return {
+    ...base,
+    async bootExecutor(options = {}) {
+      const kernel = await base.boot({
+        role: options.role ?? 'test',
+        operator: options.operator ?? 'tester',
+        only: ['executor', 'executor-test-adapters', ...(options.plugins ?? [])],
+      });
+      for (const adapter of options.adapters ?? []) kernel.container.bind(NodeAdapter).toConstantValue(adapter);
+      await kernel.start();
+      const failed = kernel.plugins().filter((p) => p.status === 'failed' || p.status === 'refused');
+      if (failed.length > 0) throw new Error(`plugins did not load: ${failed.map((p) => `${p.id}: ${p.reason}`).join('; ')}`);
+      return { kernel, runs: kernel.get<ExecutorRunService>(RunService) };
+    },
+    async checkpointFiles(runId) {
+      try {
+        return (await readdir(join(base.dir, 'state', 'checkpoints', runId))).filter((n) => n.endsWith('.json'));
+      } catch {
+        return [];
+      }
+    },
+    async readRecord(runId) {
+      return JSON.parse(await readFile(join(base.dir, 'state', 'runs', `${runId}.json`), 'utf8')) as RunRecord;
+    },
+  };
+}
+
+/** A plan document around `root` (ids and names filled in). */
+export function planOf(id: string, root: unknown, extra: Partial<PlanDocument> = {}): Record<string, unknown> {
+  return { id, name: `Test plan ${id}`, goal: 'exercise the executor', ...extra, root };
+}
+
+/** A `local_task` leaf of a test adapter kind. */
+export function task(id: string, kind: string, params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id, type: 'local_task', kind, params, ...extra };
+}
