@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { inject, injectable } from 'inversify';
+import { z } from 'zod';
+import {
+  ApprovalDecisionSchema,
+  ApprovalRequestSchema,
+  isOrchError,
+  JsonStore,
+  OrchError,
+  Paths,
+  type ApprovalRecord,
+} from '../../kernel/index.js';
+
+/** `state/approvals/pending.json`: requests nobody has decided yet. */
+export const PendingFileSchema = z.strictObject({ approvals: z.array(ApprovalRequestSchema) });
+/** `state/approvals/completed.json`: decided requests, each with its decision — the audit record. */
+export const CompletedFileSchema = z.strictObject({
+  approvals: z.array(ApprovalRequestSchema.extend({ decision: ApprovalDecisionSchema })),
+});
+
+export type PendingRecord = z.output<typeof ApprovalRequestSchema>;
+export type CompletedRecord = z.output<typeof CompletedFileSchema>['approvals'][number];
+
+/** Both files as one value; a transaction changes them together. */
+export interface ApprovalBook {
+  pending: PendingRecord[];
+  completed: CompletedRecord[];
+}
+
+/**
+ * The two approval files and the one inter-process lock that guards them as a pair
+ * (`state/approvals/approvals.lock`), so moving a record from pending to completed is one
+ * transaction for every process on the machine.
+ *
+ * Crash safety without a journal: `completed.json` is written before `pending.json`. A crash
+ * between the two leaves the record in both files; `completed` wins on every read (the record
+ * counts as decided and is dropped from `pending` by the next write), so a decision is never lost
+ * and never doubled.
+ */
+@injectable()
+export class ApprovalFiles {
+  readonly folder: string;
+  readonly pendingFile: string;
+  readonly completedFile: string;
+
+  constructor(
+    @inject(Paths) paths: Paths,
+    @inject(JsonStore) private readonly store: JsonStore,
+  ) {
+    this.folder = paths.state('approvals');
+    this.pendingFile = join(this.folder, 'pending.json');
+    this.completedFile = join(this.folder, 'completed.json');
+  }
+
+  /** Both files as they are now, without the lock (each file is replaced atomically, so never torn). */
+  async read(): Promise<ApprovalBook> {
+    const { pending, completed } = await this.readReconciled();
+    return { pending, completed };
+  }
+
+  /**
+   * Runs `change` on both files under the lock and writes back what it returns (only the files
+   * that changed). When `change` throws, or a file is malformed, nothing is written.
+   */
+  async transact<T>(change: (book: ApprovalBook) => { book?: ApprovalBook; result: T }): Promise<T> {
+    return this.store.withLock(join(this.folder, 'approvals'), async () => {
+      const before = await this.readReconciled();
+      const { book, result } = change({ pending: [...before.pending], completed: [...before.completed] });
+      if (book) {
+        const finalBook = reconcile(book);
+        if (finalBook.completed.length !== before.completed.length || finalBook.completed.some((r, i) => r !== before.completed[i])) {
+          await this.store.write(this.completedFile, { approvals: finalBook.completed }, CompletedFileSchema);
+        }
+        if (finalBook.pending.length !== before.pending.length || finalBook.pending.some((r, i) => r !== before.pending[i]) || before.repaired) {
+          await this.store.write(this.pendingFile, { approvals: finalBook.pending }, PendingFileSchema);
+        }
+      }
+      return result;
+    });
+  }
+
+  private async readReconciled(): Promise<ApprovalBook & { repaired?: boolean }> {
+    // pending first: writers replace completed.json before pending.json, so a record missing from
+    // the pending we read is already in the completed we read next — never in neither.
+    const pending = await this.readOne(this.pendingFile, PendingFileSchema);
+    const completed = await this.readOne(this.completedFile, CompletedFileSchema);
+    return reconcile({ pending: pending?.approvals ?? [], completed: completed?.approvals ?? [] });
+  }
+
+  private async readOne<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | undefined> {
+    try {
+      return await this.store.read(file, schema);
+    } catch (error) {
+      if (isOrchError(error) && error.code === 'invalid_input') {
+        throw new OrchError(
+          'invalid_input',
+          `${error.message} — nothing was changed; fix the file by hand (or restore it from a backup) and try again`,
+          { ...error.details, file },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** `completed` wins: a record in both files (a crash between the two writes) is decided. */
+function reconcile(book: ApprovalBook): ApprovalBook & { repaired?: boolean } {
+  const decided = new Set(book.completed.map((r) => r.id));
+  const pending = book.pending.filter((r) => !decided.has(r.id));
+  return { pending, completed: book.completed, ...(pending.length !== book.pending.length ? { repaired: true } : {}) };
+}
+
+export function isCompleted(record: ApprovalRecord): record is CompletedRecord {
+  return record.decision !== undefined;
+}

@@ -1,0 +1,55 @@
+import { inject, injectable } from 'inversify';
+import type { ApprovalRecord, CliCommand, CommandIO } from '../../../kernel/index.js';
+import { ApprovalAccess } from './approval-access.js';
+import { relative, shortTime, statusOf } from './approval-text.js';
+
+/** `orch approvals:show <id>`: everything a person needs to decide, or the decision taken. */
+@injectable()
+export class ApprovalsShowCommand implements CliCommand {
+  readonly name = 'approvals:show';
+
+  constructor(@inject(ApprovalAccess) private readonly access: ApprovalAccess) {}
+
+  async run(args: Record<string, unknown>, io: CommandIO): Promise<number> {
+    const view = await this.access.open(io);
+    const record = await view.find(String(args.id));
+    if (io.json) {
+      io.printJson({ via: view.via, approval: record });
+      return 0;
+    }
+    io.out(describeApproval(record));
+    return 0;
+  }
+}
+
+export function describeApproval(record: ApprovalRecord, now = Date.now()): string {
+  const rows: [string, string][] = [
+    ['Status', statusOf(record, now)],
+    ['Title', record.title],
+    ['Prompt', record.prompt],
+    ['Run', `${record.runId} (plan ${record.planId} v${record.planVersion})`],
+    ['Node', record.key === record.nodeId ? record.nodeId : `${record.nodeId} (key ${record.key})`],
+    ['Risk', record.riskLevel],
+    ['Approvers', record.approvers?.length ? record.approvers.join(', ') : 'anyone'],
+    ['Requested', `${shortTime(record.requestedAt)} by ${record.requestedBy} (${relative(record.requestedAt, now)})`],
+  ];
+  if (record.expiresAt) rows.push(['Expires', `${shortTime(record.expiresAt)} (${relative(record.expiresAt, now)}), then ${record.onTimeout}`]);
+  if (record.escalatedAt) rows.push(['Escalated', `${shortTime(record.escalatedAt)}: nobody decided in time; still waiting for a person`]);
+  const d = record.decision;
+  if (d) {
+    rows.push(['Decision', `${d.outcome} by ${d.operator} at ${shortTime(d.decidedAt)} via ${d.via}`]);
+    if (d.comment) rows.push(['Comment', d.comment]);
+  }
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  const lines = [`Approval ${record.id}`, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${indentRest(value, width + 3)}`)];
+  if (record.context !== undefined) {
+    lines.push('  Context (the node\'s inputs, secrets redacted):');
+    lines.push(...JSON.stringify(record.context, null, 2).split('\n').map((l) => `    ${l}`));
+  }
+  if (!d) lines.push('', `Decide with: orch approvals:approve ${record.id} [--comment "…"]  |  orch approvals:reject ${record.id} --comment "why"`);
+  return lines.join('\n');
+}
+
+function indentRest(text: string, indent: number): string {
+  return text.split('\n').join(`\n${' '.repeat(indent)}`);
+}

@@ -1,0 +1,215 @@
+import { inject, injectable } from 'inversify';
+import { z } from 'zod';
+import {
+  ApprovalDecisionSchema,
+  ApprovalRequestSchema,
+  formatFieldIssues,
+  OrchError,
+  redactSecrets,
+  toFieldIssues,
+  type ApprovalDecision,
+  type ApprovalRecord,
+  type ApprovalStore,
+  type NewApprovalRequest,
+} from '../../kernel/index.js';
+import { ApprovalAnnouncer } from './approval-announcer.js';
+import { ApprovalAudit } from './approval-audit.js';
+import { expire, expiryOf, isDue, type Expiry } from './approval-expiry.js';
+import { ApprovalFiles, type ApprovalBook, type CompletedRecord, type PendingRecord } from './approval-files.js';
+import { matchApprovalId, newApprovalId } from './approval-id.js';
+
+const NewRequestSchema = ApprovalRequestSchema.omit({ id: true, requestedAt: true, escalatedAt: true }).extend({
+  timeoutMs: z.number().int().positive().optional(),
+});
+const DecisionInputSchema = ApprovalDecisionSchema.omit({ decidedAt: true });
+
+/** Largest context preview kept in a request; bigger ones are cut (the files stay readable). */
+const MAX_CONTEXT_CHARS = 8_000;
+
+/**
+ * The approval store on `state/approvals/{pending,completed}.json`. Every change is one
+ * transaction under the pair's inter-process lock; events and audit lines follow the write, so
+ * nothing is announced that is not on disk. Expired requests are settled whenever a transaction
+ * touches them, so the stored expiry holds across restarts and processes.
+ */
+@injectable()
+export class FileApprovalStore implements ApprovalStore {
+  constructor(
+    @inject(ApprovalFiles) readonly files: ApprovalFiles,
+    @inject(ApprovalAnnouncer) private readonly announcer: ApprovalAnnouncer,
+    @inject(ApprovalAudit) private readonly audit: ApprovalAudit,
+  ) {}
+
+  async request(input: NewApprovalRequest): Promise<ApprovalRecord> {
+    const parsed = NewRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      throw new OrchError('invalid_input', `Invalid approval request: ${formatFieldIssues(issues)}`, { issues });
+    }
+    const { timeoutMs, ...fields } = parsed.data;
+    const now = new Date();
+    const outcome = await this.files.transact((book) => {
+      const waiting = book.pending.find((r) => r.runId === fields.runId && r.key === fields.key);
+      const existing: ApprovalRecord | undefined = waiting ?? book.completed.find((r) => r.runId === fields.runId && r.key === fields.key);
+      if (existing) {
+        if (waiting && isDue(waiting, now)) {
+          const expiry = expire(waiting, now);
+          return { book: applyExpiries(book, [expiry]), result: { record: expiry.record as ApprovalRecord, created: false, expiries: [expiry] } };
+        }
+        return { result: { record: existing as ApprovalRecord, created: false, expiries: [] as Expiry[] } };
+      }
+      const record: PendingRecord = {
+        ...fields,
+        id: newApprovalId(),
+        requestedAt: now.toISOString(),
+        context: previewOf(fields.context),
+        ...(expiryOf({ expiresAt: fields.expiresAt, timeoutMs }, now) ? { expiresAt: expiryOf({ expiresAt: fields.expiresAt, timeoutMs }, now) } : {}),
+      };
+      if (record.context === undefined) delete record.context;
+      return { book: { ...book, pending: [...book.pending, record] }, result: { record: record as ApprovalRecord, created: true, expiries: [] as Expiry[] } };
+    });
+    if (outcome.created) {
+      this.audit.requested(outcome.record);
+      this.announcer.requested(outcome.record);
+    }
+    this.announceExpiries(outcome.expiries);
+    return outcome.record;
+  }
+
+  async list(options: { includeCompleted?: boolean; runId?: string } = {}): Promise<ApprovalRecord[]> {
+    const book = await this.files.read();
+    const records: ApprovalRecord[] = options.includeCompleted ? [...book.pending, ...book.completed] : [...book.pending];
+    return records.filter((r) => options.runId === undefined || r.runId === options.runId).sort(byRequestTime);
+  }
+
+  async get(id: string): Promise<ApprovalRecord | undefined> {
+    const book = await this.files.read();
+    return book.pending.find((r) => r.id === id) ?? book.completed.find((r) => r.id === id);
+  }
+
+  /** `get` that also accepts a unique prefix of the id (what people type). */
+  async find(idOrPrefix: string): Promise<ApprovalRecord | undefined> {
+    const book = await this.files.read();
+    const id = matchApprovalId(idOrPrefix, [...book.pending.map((r) => r.id), ...book.completed.map((r) => r.id)]);
+    return id === undefined ? undefined : (book.pending.find((r) => r.id === id) ?? book.completed.find((r) => r.id === id));
+  }
+
+  async decide(idOrPrefix: string, input: Omit<ApprovalDecision, 'decidedAt'>): Promise<ApprovalRecord> {
+    const parsed = DecisionInputSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      throw new OrchError('invalid_input', `Invalid decision: ${formatFieldIssues(issues)}`, { issues });
+    }
+    const decision = parsed.data;
+    const now = new Date();
+    const outcome = await this.files.transact<DecideResult>((book) => {
+      const id = matchApprovalId(idOrPrefix, [...book.pending.map((r) => r.id), ...book.completed.map((r) => r.id)]);
+      const pending = book.pending.find((r) => r.id === id);
+      if (!pending) {
+        const done = book.completed.find((r) => r.id === id);
+        return { result: { error: done ? alreadyDecided(done) : notFound(idOrPrefix) } };
+      }
+      // The stored expiry counts even when nobody was watching the clock: whoever comes first after it settles it.
+      if (isDue(pending, now) && pending.onTimeout !== 'escalate' && decision.via !== 'timeout') {
+        const expiry = expire(pending, now);
+        return { book: applyExpiries(book, [expiry]), result: { expiries: [expiry], error: alreadyDecided(expiry.record as CompletedRecord) } };
+      }
+      if (pending.approvers?.length && decision.via !== 'timeout' && !pending.approvers.includes(decision.operator)) {
+        return {
+          result: {
+            error: new OrchError(
+              'invalid_input',
+              `${decision.operator} may not decide approval ${pending.id}: its approvers are ${pending.approvers.join(', ')} (pass --operator, or set ORCH_OPERATOR)`,
+              { approvalId: pending.id, approvers: pending.approvers, operator: decision.operator },
+            ),
+          },
+        };
+      }
+      const decided: CompletedRecord = { ...pending, decision: { ...decision, decidedAt: now.toISOString() } };
+      return {
+        book: { pending: book.pending.filter((r) => r !== pending), completed: [...book.completed, decided] },
+        result: { decided },
+      };
+    });
+    this.announceExpiries(outcome.expiries ?? []);
+    if (outcome.error) throw outcome.error;
+    const decided = outcome.decided!;
+    this.audit.decided(decided);
+    this.announcer.resolved(decided);
+    return decided;
+  }
+
+  async expireDue(options: { runId?: string; now?: Date } = {}): Promise<ApprovalRecord[]> {
+    const now = options.now ?? new Date();
+    const due = (book: ApprovalBook) => book.pending.filter((r) => (options.runId === undefined || r.runId === options.runId) && isDue(r, now));
+    // Look before locking: most calls find nothing to do, and the lock is shared with every process.
+    if (due(await this.files.read()).length === 0) return [];
+    const expiries = await this.files.transact((book) => {
+      const found = due(book).map((r) => expire(r, now));
+      return found.length ? { book: applyExpiries(book, found), result: found } : { result: found };
+    });
+    this.announceExpiries(expiries);
+    return expiries.map((e) => e.record);
+  }
+
+  private announceExpiries(expiries: readonly Expiry[]): void {
+    for (const expiry of expiries) {
+      if (expiry.kind === 'decided') {
+        this.audit.decided(expiry.record);
+        this.announcer.resolved(expiry.record);
+      } else {
+        this.audit.escalated(expiry.record);
+        this.announcer.escalated(expiry.record);
+      }
+    }
+  }
+}
+
+interface DecideResult {
+  decided?: CompletedRecord;
+  error?: OrchError;
+  expiries?: Expiry[];
+}
+
+function applyExpiries(book: ApprovalBook, expiries: readonly Expiry[]): ApprovalBook {
+  const byId = new Map(expiries.map((e) => [e.record.id, e]));
+  const pending: PendingRecord[] = [];
+  const completed = [...book.completed];
+  for (const record of book.pending) {
+    const expiry = byId.get(record.id);
+    if (!expiry) pending.push(record);
+    else if (expiry.kind === 'escalated') pending.push(expiry.record);
+    else completed.push(expiry.record);
+  }
+  return { pending, completed };
+}
+
+function alreadyDecided(record: CompletedRecord): OrchError {
+  const { operator, decidedAt, outcome, via } = record.decision;
+  return new OrchError('conflict', `Approval ${record.id} was already decided by ${operator} at ${decidedAt} (${outcome} via ${via}); nothing was changed`, {
+    approvalId: record.id,
+    decision: record.decision,
+  });
+}
+
+function notFound(id: string): OrchError {
+  return new OrchError('not_found', `No approval "${id}" in state/approvals/ (\`orch approvals:list --all\` shows every one)`, { approvalId: id });
+}
+
+function byRequestTime(a: ApprovalRecord, b: ApprovalRecord): number {
+  return a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id);
+}
+
+/** Secrets redacted, and cut to a readable size so one huge input does not bloat the shared files. */
+function previewOf(context: unknown): unknown {
+  if (context === undefined) return undefined;
+  const redacted = redactSecrets(context);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(redacted);
+  } catch {
+    return { preview: String(context).slice(0, MAX_CONTEXT_CHARS), truncated: true };
+  }
+  if (text === undefined) return undefined;
+  return text.length > MAX_CONTEXT_CHARS ? { preview: text.slice(0, MAX_CONTEXT_CHARS), truncated: true } : redacted;
+}
