@@ -2,6 +2,7 @@
 // The `orch` CLI host. Commands come from plugin manifests through a command index that is cached
 // with a fingerprint of the files it was built from, so `orch --help` (and argument errors) need no
 // TypeScript, no Zod and no plugin code. TypeScript loads (through tsx) only when a command runs.
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +13,10 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = hideBin(process.argv);
 const globals = peekGlobals(argv);
 const home = resolve(globals.home ?? process.env.ORCH_HOME ?? projectRoot);
-const cacheFile = join(home, 'state', 'cache', 'cli-index.json');
+// One cache per installation; an entry per (--plugins, config/orch.json) pair. Homes without a
+// config share the entry, so even a brand-new home starts fast.
+const cacheFile = join(projectRoot, 'node_modules', '.cache', 'orch', 'cli-index.json');
+const cacheKey = `${projectRoot}|${globals.plugins ?? ""}|${configKey()}`;
 
 let tsxReady;
 async function importTs(relativePath) {
@@ -99,7 +103,7 @@ function peekGlobals(args) {
 function readCachedIndex() {
   try {
     const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
-    const index = cache[globals.plugins ?? ''];
+    const index = cache[cacheKey];
     return index && isFresh(index.fingerprint) ? index : undefined;
   } catch {
     return undefined;
@@ -130,7 +134,16 @@ function isFresh(fingerprint) {
 
 async function buildIndex() {
   const { buildAndCacheCommandIndex } = await importTs('kernel/cli/command-index.ts');
-  return buildAndCacheCommandIndex({ home: globals.home, plugins: globals.plugins, cacheFile });
+  return buildAndCacheCommandIndex({ home: globals.home, plugins: globals.plugins, cacheFile, cacheKey });
+}
+
+function configKey() {
+  try {
+    const content = readFileSync(join(home, 'config', 'orch.json'));
+    return `${home}:${createHash('sha1').update(content).digest('hex')}`;
+  } catch {
+    return 'no-config';
+  }
 }
 
 /** A configuration problem found before any command could run: one clear line, exit 1. */

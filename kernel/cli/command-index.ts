@@ -12,8 +12,9 @@ import { KERNEL_VERSION } from '../version.js';
 
 /**
  * What `bin/orch.js` needs to build the yargs command tree: every command of the selected plugins,
- * from manifests only. Cached in `state/cache/cli-index.json` with a fingerprint of every file it
- * was computed from, so `orch --help` does not load TypeScript, Zod or plugin code when nothing changed.
+ * from manifests only. Cached in `node_modules/.cache/orch/cli-index.json` (keyed by `--plugins` and
+ * the content of config/orch.json) with a fingerprint of every manifest it was computed from, so
+ * `orch --help` does not load TypeScript, Zod or plugin code when nothing changed.
  */
 export interface IndexedCommand extends CommandContribution {
   /** `kernel` for the kernel's own commands. */
@@ -23,6 +24,7 @@ export interface IndexedCommand extends CommandContribution {
 export interface CommandIndex {
   fingerprint: Fingerprint;
   selection: string;
+  savedAt?: number;
   commands: IndexedCommand[];
   /** Commands of discovered plugins that are not selected, for a helpful hint. */
   unselected: { name: string; plugin: string; profiles: string[] }[];
@@ -64,14 +66,16 @@ export async function buildCommandIndex(options: { home?: string; plugins?: stri
   const unselected = selection.notSelected.flatMap((p) =>
     p.manifest.contributes.commands.map((c) => ({ name: c.name, plugin: p.manifest.id, profiles: p.manifest.profiles })),
   );
-  const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [configFile, fileURLToPath(kernelCommandsFile), ...discovery.manifestFiles]);
+  const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [fileURLToPath(kernelCommandsFile), ...discovery.manifestFiles]);
   const known = new Set(discovery.plugins.map((p) => p.manifest.id));
   const unknownSelections = named.filter((n) => !profiles.has(n) && !known.has(n));
   return { fingerprint, selection: options.plugins ?? '', commands, unselected, unknownSelections };
 }
 
 /** Builds the index and stores it for the next `orch` call; a cache that cannot be written is skipped. */
-export async function buildAndCacheCommandIndex(options: { home?: string; plugins?: string; cacheFile: string }): Promise<CommandIndex> {
+const MAX_CACHE_ENTRIES = 20;
+
+export async function buildAndCacheCommandIndex(options: { home?: string; plugins?: string; cacheFile: string; cacheKey: string }): Promise<CommandIndex> {
   const index = await buildCommandIndex(options);
   try {
     let cache: Record<string, CommandIndex> = {};
@@ -80,7 +84,9 @@ export async function buildAndCacheCommandIndex(options: { home?: string; plugin
     } catch {
       // no cache yet, or unreadable: start afresh
     }
-    cache[index.selection] = index;
+    cache[options.cacheKey] = { ...index, savedAt: Date.now() };
+    const keys = Object.keys(cache).sort((a, b) => (cache[b]!.savedAt ?? 0) - (cache[a]!.savedAt ?? 0));
+    for (const stale of keys.slice(MAX_CACHE_ENTRIES)) delete cache[stale];
     await writeFileAtomic(options.cacheFile, toStoredJson(cache));
   } catch {
     // The cache only makes help faster; a read-only home still works.
