@@ -1,8 +1,9 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import {
   CliCommand,
   describeError,
   isOrchError,
+  McpBridge,
   Paths,
   ServerLink,
   ServerStatusSchema,
@@ -23,6 +24,7 @@ export class StatusCommand implements CliCommand {
     @inject(ServerLink) private readonly link: ServerLink,
     @inject(SnapshotBuilder) private readonly snapshots: SnapshotBuilder,
     @inject(Paths) private readonly paths: Paths,
+    @inject(McpBridge) @optional() private readonly bridge: McpBridge | undefined,
   ) {}
 
   async run(args: Record<string, unknown>, io: CommandIO): Promise<number> {
@@ -40,6 +42,7 @@ export class StatusCommand implements CliCommand {
         downReason = `the server at ${found.location.baseUrl} did not give its status: ${isOrchError(error) ? error.message : describeError(error)}`;
       }
     }
+    if (!status && args.probe === true && this.bridge) await this.probeBridge(this.bridge, timeoutMs);
     status ??= {
       server: { state: 'down', home: this.paths.home, reason: downReason },
       source: 'direct',
@@ -48,6 +51,17 @@ export class StatusCommand implements CliCommand {
     if (io.json) io.printJson(status);
     else io.out(renderStatus(status));
     return 0;
+  }
+
+  /** Connects every alias of this command's own bridge, each bounded by `timeoutMs`; the snapshot then shows the outcome. */
+  private async probeBridge(bridge: McpBridge, timeoutMs: number): Promise<void> {
+    await Promise.allSettled(
+      bridge.aliases().map((alias) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+        return Promise.race([bridge.connect(alias), timeout]).finally(() => clearTimeout(timer));
+      }),
+    );
   }
 }
 

@@ -33,7 +33,10 @@ export function renderStatus(status: ServerStatus): string {
       }),
     );
     if (status.source === 'direct' && status.bridges.some((b) => b.state !== 'connected')) {
-      lines.push(`${''.padEnd(LABEL_WIDTH)}${DIM('(as seen by this command; with no server running, no shared MCP session exists — check the MCP server if it stays down)')}`);
+      const note = status.bridges.some((b) => b.lastError)
+        ? 'check the MCP server: it did not answer this command'
+        : 'as seen by this command, which holds no MCP session; `orch status --probe` tries to connect';
+      lines.push(`${''.padEnd(LABEL_WIDTH)}${DIM(`(${note})`)}`);
     }
   }
 
