@@ -302,7 +302,9 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
 
   private async toTuple(data: CheckpointFile): Promise<CheckpointTuple> {
     const { threadId, ns, id, parentId } = data;
-    const checkpoint = { ...(data.checkpoint as unknown as Omit<Checkpoint, 'channel_values'>), channel_values: await this.channelValuesOf(data) } as Checkpoint;
+    // A deep copy: LangGraph updates the checkpoint it loaded in place (versions_seen) while it runs,
+    // and the copy this saver keeps in memory must stay what was stored.
+    const checkpoint = { ...(structuredClone(data.checkpoint) as unknown as Omit<Checkpoint, 'channel_values'>), channel_values: await this.channelValuesOf(data) } as Checkpoint;
     if (checkpoint.v < 4 && parentId !== undefined) await this.migratePendingSends(checkpoint, threadId, ns, parentId);
     const ordered = [...data.writes].sort((a, b) =>
       compareWritesSortKeys(writesSortKey(a.taskPath, a.taskId, a.idx), writesSortKey(b.taskPath, b.taskId, b.idx)),

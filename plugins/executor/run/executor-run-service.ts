@@ -340,8 +340,10 @@ export class ExecutorRunService implements RunService {
       if (record.mode === 'json') this.sessions.delete(runId);
       return record;
     }
-    for (const { nodeId } of record.waitingFor?.attention ?? []) {
-      if (handled.has(nodeId)) this.logger.info(`Node ${nodeId} of run ${runId}: ${options.retryNode === nodeId ? 'retry' : 'skip'} decided by ${options.operator}`, { runId, nodeId, operator: options.operator });
+    for (const nodeId of handled) {
+      const decision = options.retryNode === nodeId ? 'retry' : 'skip';
+      this.logger.info(`Node ${nodeId} of run ${runId}: ${decision} decided by ${options.operator}`, { runId, nodeId, operator: options.operator });
+      if (decision === 'skip') this.bus.publish({ type: 'node.skipped', runId, nodeId, reason: `skipped by ${options.operator}` });
     }
     this.logger.info(`Run ${runId} resuming${Object.keys(resume).length ? ` (${Object.keys(resume).length} decision(s))` : ' from its last checkpoint'}`, {
       runId,

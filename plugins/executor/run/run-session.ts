@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { Command, GraphRecursionError, isGraphDrained, RunControl, type BaseCheckpointSaver } from '@langchain/langgraph';
 import {
@@ -97,20 +97,36 @@ export class RunSession {
     const env = this.env;
     this.compiled = compilePlan(
       options.plan.root,
+      // The run's signal is checked here rather than handed to LangGraph: LangGraph would race every
+      // task against it with a listener each (a warning past ten parallel tasks); adapters get it directly.
       {
         leaf: async (node, placement, state) => {
+          env.signal.throwIfAborted();
           if (node.type === 'human_approval') return runHumanApproval(env, node, placement, state);
           return (await applyGateOutcome(env, node, placement, state)) ?? runAdapterLeaf(env, node, placement, state);
         },
-        gate: (node, placement, state) => runGate(env, node, placement, state),
-        route: (node, placement, state) => routeConditional(env, node, placement, state),
-        loop: (node, placement, state) => advanceLoop(env, node, placement, state),
+        gate: async (node, placement, state) => {
+          env.signal.throwIfAborted();
+          return runGate(env, node, placement, state);
+        },
+        route: async (node, placement, state) => {
+          env.signal.throwIfAborted();
+          return routeConditional(env, node, placement, state);
+        },
+        loop: async (node, placement, state) => {
+          env.signal.throwIfAborted();
+          return advanceLoop(env, node, placement, state);
+        },
       },
       (node: LeafNode) => requiresApproval(node, options.adapters.get(adapterKeyOf(node))),
     );
+    let widest = 0;
     for (const node of walkPlan(options.plan.root)) {
-      if (node.type === 'parallel') parallelSemaphores.set(node.id, new Semaphore(Math.min(node.maxConcurrency ?? 10, options.maxConcurrency)));
+      if (node.type !== 'parallel') continue;
+      parallelSemaphores.set(node.id, new Semaphore(Math.min(node.maxConcurrency ?? 10, options.maxConcurrency)));
+      widest = Math.max(widest, node.children.length);
     }
+    allowListenersFor(widest);
     this.graph = this.compiled.graph.compile({ checkpointer: options.checkpointer });
   }
 
@@ -221,7 +237,7 @@ export class RunSession {
         record.owner = { pid: process.pid, host: hostname(), role: this.options.role, since: new Date().toISOString() };
         Object.assign(record, { status: 'running', error: undefined, finishedAt: undefined, waitingFor: undefined });
         await this.options.live.save();
-        await this.graph.invoke(input, { ...this.config, signal: this.abort.signal, control });
+        await this.graph.invoke(input, { ...this.config, control });
         await this.afterPause();
       } catch (error) {
         await this.afterError(error);
@@ -335,4 +351,14 @@ export function findWriteFailure(error: unknown): Error | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * LangGraph races each task of a step against one abort signal it creates per step, so a parallel
+ * node with more than ten children trips Node's "possible memory leak" warning on every run. The
+ * default limit for new signals is raised to the widest parallel seen (never lowered).
+ */
+function allowListenersFor(tasks: number): void {
+  const wanted = tasks + 10;
+  if (getMaxListeners(new AbortController().signal) < wanted) setMaxListeners(wanted);
 }
