@@ -1,11 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { KERNEL_VERSION, type Logger, type McpToolInfo, type ToolResult } from '../../kernel/index.js';
 import { ChildProcessTransport } from './child-process-transport.js';
 import { classifyMcpFailure, describeMcpFailure } from './mcp-failure.js';
 import type { ResolvedServer } from './servers-config.js';
+import { createTransport, deliverResponsesAfterNotifications } from './session-transport.js';
+import { listAllTools } from './tool-listing.js';
 
 export interface SessionHooks {
   /** The connection is gone (called at most once, never after `close()`). */
@@ -24,7 +26,6 @@ export interface CallOptions {
 const PROBE_DEBOUNCE_MS = 200;
 const PROBE_TIMEOUT_MS = 5000;
 const RELIST_DEBOUNCE_MS = 100;
-const MAX_TOOL_PAGES = 1000;
 
 /**
  * One connection attempt's worth of MCP: a fresh `Client` and transport (the SDK never reconnects a
@@ -45,6 +46,7 @@ export class McpSession {
   private probeTimer?: NodeJS.Timeout;
   private relistTimer?: NodeJS.Timeout;
   private probing = false;
+  private callsInFlight = 0;
   /** `tools/list_changed` arrived while opening: list again once ready, in case the first list missed it. */
   private changedWhileOpening = false;
 
@@ -104,7 +106,7 @@ export class McpSession {
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, async () => this.scheduleRelist());
     const timeout = this.server.connectTimeoutMs;
     await this.client.connect(this.transport, { timeout, signal });
-    this.deliverResponsesAfterNotifications();
+    deliverResponsesAfterNotifications(this.transport);
     this.tools = await this.listAllTools({ timeout, signal });
     if (this.lostReason) throw new Error(this.lostReason);
     this.ready = true;
@@ -112,24 +114,9 @@ export class McpSession {
     if (this.changedWhileOpening) this.scheduleRelist();
   }
 
-  /**
-   * The SDK hands notifications to their handlers one microtask late but settles responses at once,
-   * so a tool's last progress notification, arriving just before its result, would be dropped (and
-   * reported as an error about an unknown progress token). Delaying responses by one microtask keeps
-   * the order in which the server sent them.
-   */
-  private deliverResponsesAfterNotifications(): void {
-    const deliver = this.transport.onmessage;
-    if (!deliver) return;
-    this.transport.onmessage = (message, extra) => {
-      const isResponse = 'id' in message && !('method' in message) && ('result' in message || 'error' in message);
-      if (isResponse) queueMicrotask(() => deliver(message, extra));
-      else deliver(message, extra);
-    };
-  }
-
   /** Calls a tool; a failure of the connection (not of the tool) triggers a liveness check. */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
+    this.callsInFlight++;
     try {
       const result = await this.client.callTool({ name, arguments: args }, undefined, {
         timeout: options.timeoutMs,
@@ -144,6 +131,8 @@ export class McpSession {
     } catch (error) {
       this.noteFailure(error);
       throw error;
+    } finally {
+      this.callsInFlight--;
     }
   }
 
@@ -167,18 +156,8 @@ export class McpSession {
     await this.transport.close().catch(() => undefined);
   }
 
-  private async listAllTools(options: { timeout: number; signal?: AbortSignal }): Promise<McpToolInfo[]> {
-    const tools: McpToolInfo[] = [];
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-      const result = await this.client.listTools(cursor === undefined ? undefined : { cursor }, options);
-      tools.push(...result.tools.map(toToolInfo));
-      if (!result.nextCursor || seen.has(result.nextCursor)) break;
-      seen.add(result.nextCursor);
-      cursor = result.nextCursor;
-    }
-    return tools;
+  private listAllTools(options: { timeout: number; signal?: AbortSignal }): Promise<McpToolInfo[]> {
+    return listAllTools(this.client, options);
   }
 
   private scheduleRelist(): void {
@@ -218,8 +197,15 @@ export class McpSession {
       await this.client.ping({ timeout: Math.min(this.server.heartbeatMs, PROBE_TIMEOUT_MS) });
       this.scheduleHeartbeat();
     } catch (error) {
-      if (classifyMcpFailure(error) === 'session_gone') this.noteFailure(error);
-      else this.reportLost(`heartbeat ping failed: ${describeMcpFailure(error)}`);
+      const kind = classifyMcpFailure(error);
+      if (kind === 'session_gone') this.noteFailure(error);
+      else if (kind === 'timeout' && this.callsInFlight > 0) {
+        // A server busy with a long tool call may answer pings late; the calls' own timeouts guard it.
+        this.logger.debug(`MCP server ${this.server.alias}: heartbeat ping unanswered during ${this.callsInFlight} call(s); not judged`, {
+          alias: this.server.alias,
+        });
+        this.scheduleHeartbeat();
+      } else this.reportLost(`heartbeat ping failed: ${describeMcpFailure(error)}`);
     }
   }
 
@@ -281,30 +267,6 @@ export class McpSession {
     const exited = exit ? `; the process ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}` : '';
     return `${describeMcpFailure(error)}${exited}${stderr ? `; its last output: ${lastLines(stderr, 3)}` : ''}`;
   }
-}
-
-function createTransport(server: ResolvedServer, logger: Logger): Transport {
-  if (server.transport === 'stdio') {
-    return new ChildProcessTransport({ command: server.command, args: server.args, env: server.env, cwd: server.cwd }, (line) =>
-      logger.debug(`MCP server ${server.alias} stderr: ${line}`, { alias: server.alias }),
-    );
-  }
-  return new StreamableHTTPClientTransport(new URL(server.url), {
-    requestInit: { headers: server.headers },
-    // The bridge owns reconnection (fresh session, backoff); the SDK must not resume streams on its own.
-    reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
-  });
-}
-
-function toToolInfo(tool: Tool): McpToolInfo {
-  return {
-    name: tool.name,
-    title: tool.title ?? tool.annotations?.title,
-    description: tool.description,
-    inputSchema: tool.inputSchema as Record<string, unknown>,
-    outputSchema: tool.outputSchema as Record<string, unknown> | undefined,
-    annotations: tool.annotations ? { ...tool.annotations } : undefined,
-  };
 }
 
 function lastLines(text: string, count: number): string {

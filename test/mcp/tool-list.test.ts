@@ -13,7 +13,8 @@ describe('mcp: tool lists — every page, and tools/list_changed', function () {
   let log: EventLog;
 
   before(async () => {
-    home = await createTestHome({ 'mcp.servers.json': { dynamic: { transport: 'stdio', command: 'node', args: [DYNAMIC_SERVER] } } });
+    // A fast heartbeat, to show a server busy with a call is not mistaken for a dead one.
+    home = await createTestHome({ 'mcp.servers.json': { dynamic: { transport: 'stdio', command: 'node', args: [DYNAMIC_SERVER], heartbeatMs: 100 } } });
     const kernel = await home.boot({ only: ['mcp-bridge'] });
     await kernel.start();
     bridge = kernel.get<Bridge>(McpBridge);
@@ -23,7 +24,7 @@ describe('mcp: tool lists — every page, and tools/list_changed', function () {
 
   it('follows nextCursor through every page', async () => {
     const names = (await bridge.listTools('dynamic')).map((t) => t.name);
-    expect(names).to.deep.equal(['add_tool', 'remove_tool', 'tool_1', 'tool_2', 'tool_3']);
+    expect(names).to.deep.equal(['add_tool', 'remove_tool', 'busy', 'tool_1', 'tool_2']);
   });
 
   it('lists again on tools/list_changed and broadcasts the new list', async () => {
@@ -38,6 +39,12 @@ describe('mcp: tool lists — every page, and tools/list_changed', function () {
     const gone = await bridge.invokeTool({ alias: 'dynamic', tool: 'tool_2', args: {} }).catch((e: Error & { code?: string }) => e);
     expect(gone).to.include({ code: 'not_found' });
     // The state did not change: a new tool list is not a reconnection.
+    expect(log.states('dynamic')).to.deep.equal(['connecting', 'connected']);
+  });
+
+  it('does not take a server busy with a call (pings unanswered) for a dead one', async () => {
+    const result = await bridge.invokeTool({ alias: 'dynamic', tool: 'busy', args: { ms: 1500 } });
+    expect(result.content).to.deep.equal([{ type: 'text', text: 'done' }]);
     expect(log.states('dynamic')).to.deep.equal(['connecting', 'connected']);
   });
 });
