@@ -14,7 +14,7 @@ export interface PlanVersionInfo {
   version: number;
   createdAt: string;
   createdBy: string;
-  /** `save`, `rollback from vN`, `design`, `replan` */
+  /** `save`, `design`, `replan`, `rollback to vN`, `recovered` */
   origin: string;
   active: boolean;
 }
@@ -52,7 +52,9 @@ export interface PlanIssue {
   path: string;
   message: string;
   severity: 'error' | 'warning';
-  /** The part of `path` inside the node it belongs to (`params.url`); absent for plan-level issues. */
+  /** The node it belongs to; absent for plan-level issues (and nodes without a usable id). */
+  nodeId?: string;
+  /** The part of `path` inside that node (`params.url`); absent when the issue is about the node as a whole. */
   field?: string;
 }
 

@@ -1,0 +1,55 @@
+import { CliCommand, definePlugin, HttpRoutes, PlanStore, PlanValidator } from '../../kernel/index.js';
+import { CheckedPlanSaver } from './checked-plan-saver.js';
+import { PlanAccess } from './commands/plan-access.js';
+import { PlanDiffCommand } from './commands/plan-diff-command.js';
+import { PlanDryRunCommand } from './commands/plan-dry-run-command.js';
+import { PlanListCommand } from './commands/plan-list-command.js';
+import { PlanNodeTypesCommand } from './commands/plan-node-types-command.js';
+import { PlanRollbackCommand } from './commands/plan-rollback-command.js';
+import { PlanSaveCommand } from './commands/plan-save-command.js';
+import { PlanSchemaCommand } from './commands/plan-schema-command.js';
+import { PlanShowCommand } from './commands/plan-show-command.js';
+import { PlanVersionsCommand } from './commands/plan-versions-command.js';
+import { NodeTypeCatalog } from './node-type-catalog.js';
+import { PlanRoutes } from './plan-routes.js';
+import { FilePlanStore } from './store/file-plan-store.js';
+import { DryRunValidator } from './validation/dry-run-validator.js';
+
+type Newable<T> = new (...args: any[]) => T;
+
+const COMMANDS = [
+  PlanSchemaCommand,
+  PlanNodeTypesCommand,
+  PlanSaveCommand,
+  PlanListCommand,
+  PlanVersionsCommand,
+  PlanShowCommand,
+  PlanRollbackCommand,
+  PlanDiffCommand,
+  PlanDryRunCommand,
+];
+
+/**
+ * Plans: the versioned store (`state/plans/`), the dry run, the `plan:*` commands and the plan
+ * REST routes. Nothing to start or stop: every operation reads and writes the files when asked.
+ */
+export default definePlugin({
+  bindings({ bind }) {
+    bind(FilePlanStore).toSelf();
+    bind(PlanStore).toService(FilePlanStore);
+    bind(DryRunValidator).toSelf();
+    bind(PlanValidator).toService(DryRunValidator);
+    bind(NodeTypeCatalog).toSelf();
+    bind(CheckedPlanSaver).toSelf();
+    bind(PlanAccess).toSelf();
+
+    bind(PlanRoutes).toSelf();
+    bind(HttpRoutes).toService(PlanRoutes);
+
+    for (const command of COMMANDS) {
+      const id = command as Newable<CliCommand>;
+      bind(id).toSelf();
+      bind(CliCommand).toService(id);
+    }
+  },
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { PlanDocumentSchema } from '../../kernel/index.js';
+
+/**
+ * The Plan schema as JSON Schema (draft 2020-12), generated from the Zod contract so the two never
+ * drift: `orch plan:schema`, `schemas/plan.schema.json` (which example plans name in `$schema`, so
+ * editors validate and complete them) and the Designer's structured output.
+ */
+export function planJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(PlanDocumentSchema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    override: ({ jsonSchema }) => {
+      const properties = jsonSchema.properties as Record<string, { const?: unknown }> | undefined;
+      // Zod refinements do not export: say "exactly one of while / forEach" in JSON Schema terms.
+      if (properties?.type?.const === 'loop') jsonSchema.oneOf = [{ required: ['while'] }, { required: ['forEach'] }];
+    },
+  }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return {
+    $schema,
+    title: 'Orch plan',
+    ...rest,
+  };
+}

@@ -1,0 +1,7 @@
+import type { PlanIssue } from '../../../kernel/index.js';
+
+/** `node "fetch" params.url: …` or `name: …` — an issue on one line, for messages and logs. */
+export function describeIssue(issue: PlanIssue): string {
+  if (issue.nodeId) return `node "${issue.nodeId}"${issue.field ? ` ${issue.field}` : ''}: ${issue.message}`;
+  return `${issue.path}: ${issue.message}`;
+}
