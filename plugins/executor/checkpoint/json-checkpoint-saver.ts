@@ -155,7 +155,7 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     };
     const slot = this.slotFor(threadId, ns, checkpoint.id, data);
     slot.owned = true;
-    await slot.writer.request();
+    await this.persist(slot);
     await this.prune(threadId, ns);
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
   }
@@ -189,7 +189,7 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     }
     if (touched) {
       slot.owned = true;
-      await slot.writer.request();
+      await this.persist(slot);
     }
   }
 
@@ -240,6 +240,16 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
       return [];
     }
     return ['', ...names.filter((n) => n.startsWith('ns~')).map((n) => threadIdOfFolder(n.slice(3)))];
+  }
+
+  /** Writes a slot; after a failure the memory copy is dropped, so the file on disk is the truth again. */
+  private async persist(slot: Slot): Promise<void> {
+    try {
+      await slot.writer.request();
+    } catch (error) {
+      if (this.slots.get(slot.file) === slot) this.slots.delete(slot.file);
+      throw error;
+    }
   }
 
   private fileOf(threadId: string, ns: string, id: string): string {
@@ -391,7 +401,7 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     slot.data.values = encoded;
     slot.data.changed = Object.keys((slot.data.checkpoint.channel_versions ?? {}) as ChannelVersions);
     slot.owned = true;
-    await slot.writer.request();
+    await this.persist(slot);
   }
 
   private async encode(value: unknown): Promise<SerializedValue> {
