@@ -1,27 +1,8 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OrchEventSchema } from '../../kernel/index.js';
 import { createTestHome } from '../support/test-home.js';
 import { callApi, EventClient, startTestServer, type TestServer } from '../support/server-harness.js';
-
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-const TEST_ADAPTERS = join(projectRoot, 'test', 'fixtures', 'executor-test-adapters');
-const PLANS_STUB = join(projectRoot, 'test', 'fixtures', 'executor-plans-stub');
-/** The real plans plugin once it exists; the executor's stand-in package until then. */
-const PACKAGES = existsSync(join(projectRoot, 'plugins', 'plans', 'plugin.json')) ? [TEST_ADAPTERS] : [TEST_ADAPTERS, PLANS_STUB];
-
-const task = (id: string, kind = 'noop', params: Record<string, unknown> = {}) => ({ id, type: 'local_task', kind, params });
-
-/** A plan of `leaves` noop tasks: a sequence with a parallel group of four in the middle. */
-export function twentyNodePlan(id: string, leaves = 20): Record<string, unknown> {
-  const names = Array.from({ length: leaves }, (_, i) => `t${String(i + 1).padStart(2, '0')}`);
-  const head = names.slice(0, 8).map((n) => task(n));
-  const fan = { id: 'fan', type: 'parallel', children: names.slice(8, 12).map((n) => task(n)) };
-  const tail = names.slice(12).map((n) => task(n));
-  return { id, name: `Load plan ${id}`, goal: 'exercise the server under load', root: { id: 'main', type: 'sequence', children: [...head, fan, ...tail] } };
-}
+import { loadPlan, noopTask as task, RUN_PACKAGES, RUN_PLUGINS } from '../support/server-load-plan.js';
 
 describe('server: runs through the API with the real executor and approvals', function () {
   this.timeout(300_000);
@@ -32,8 +13,8 @@ describe('server: runs through the API with the real executor and approvals', fu
     const home = await createTestHome();
     server = await startTestServer({
       home,
-      packages: PACKAGES,
-      plugins: ['core', 'plans', 'executor', 'approvals', 'executor-test-adapters'],
+      packages: RUN_PACKAGES,
+      plugins: RUN_PLUGINS,
     });
     const broken = server.kernel.plugins().filter((p) => ['executor', 'approvals', 'plans'].includes(p.id) && p.status !== 'loaded');
     if (broken.length > 0) throw new Error(`plugins not loaded: ${broken.map((p) => `${p.id} ${p.status}: ${p.reason}`).join('; ')}`);
@@ -110,7 +91,7 @@ describe('server: runs through the API with the real executor and approvals', fu
     clients.push(watcher);
     const snapshot = await watcher.waitFor((m) => m.type === 'snapshot', 'the snapshot');
     // Store the plan with a first run, then start 50 runs of that stored version at once.
-    const first = await callApi(server.baseUrl, 'POST', '/api/runs', { body: { document: twentyNodePlan('load'), wait: true } });
+    const first = await callApi(server.baseUrl, 'POST', '/api/runs', { body: { document: loadPlan('load'), wait: true } });
     expect(first.status, first.text).to.equal(201);
     expect(first.body.run.status).to.equal('completed');
     const { planId, planVersion } = first.body.run;
