@@ -28,7 +28,9 @@ describe('mcp: reconnection backoff and connection failures', function () {
     const log = new EventLog(kernel.bus);
     const first = await rejection(bridge.connect('away'));
     expect(first.code).to.equal('unavailable');
-    expect(first.message).to.match(/^MCP server away is not connected — check that it is running; next retry in 1 s\. Last error: fetch failed \(.*ECONNREFUSED.*\)$/);
+    expect(first.message).to.match(
+      /^MCP server away is not connected — check that it is running; (next retry in [01] s|a reconnection attempt is under way)\. Last error: fetch failed \(.*ECONNREFUSED.*\)$/,
+    );
 
     await log.waitFor(() => log.of('bridge.state-change', 'away').filter((e) => e.state === 'reconnecting').length >= 6, 'six scheduled retries');
     await bridge.close();
@@ -59,7 +61,7 @@ describe('mcp: reconnection backoff and connection failures', function () {
     expect(bridge.status()[0]).to.include({ state: 'reconnecting', attempt: 1 });
     const again = await rejection(bridge.connect('away'));
     // Tried at once (no 100 s wait), failed again, so the next retry is attempt 2: 100 s × 2.
-    expect(again.message).to.contain('next retry in 200 s');
+    expect(again.message).to.match(/next retry in (199|200) s/);
     expect(bridge.status()[0]).to.include({ state: 'reconnecting', attempt: 2 });
   });
 

@@ -8,7 +8,7 @@ import { EventLog, freePort, httpAlias, sampleStdio, startHttpPeer, stopAllPeers
 import { createTestHome, type TestHome } from '../support/test-home.js';
 
 /** Fast settings so a test sees several reconnection cycles quickly. */
-const FAST = { heartbeatMs: 300, connectTimeoutMs: 3000, reconnect: { initialMs: 100, factor: 2, maxMs: 400 } };
+const FAST = { heartbeatMs: 1000, connectTimeoutMs: 3000, reconnect: { initialMs: 100, factor: 2, maxMs: 400 } };
 
 function expectLegalOrder(states: string[], from?: string): void {
   let previous = from;

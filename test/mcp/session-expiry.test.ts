@@ -67,7 +67,7 @@ describe('mcp: an HTTP session the server no longer knows', function () {
   it('is detected by the heartbeat (404) and replaced by a fresh session', async () => {
     server = new ForgetfulServer();
     const url = await server.listen();
-    home = await createTestHome({ 'mcp.servers.json': { forgetful: httpAlias(url, { heartbeatMs: 200, reconnect: { initialMs: 50, factor: 2, maxMs: 200 } }) } });
+    home = await createTestHome({ 'mcp.servers.json': { forgetful: httpAlias(url, { heartbeatMs: 500, reconnect: { initialMs: 50, factor: 2, maxMs: 200 } }) } });
     const kernel = await home.boot({ only: ['mcp-bridge'] });
     await kernel.start();
     const bridge = kernel.get<Bridge>(McpBridge);

@@ -14,7 +14,7 @@ describe('mcp: tool lists — every page, and tools/list_changed', function () {
 
   before(async () => {
     // A fast heartbeat, to show a server busy with a call is not mistaken for a dead one.
-    home = await createTestHome({ 'mcp.servers.json': { dynamic: { transport: 'stdio', command: 'node', args: [DYNAMIC_SERVER], heartbeatMs: 100 } } });
+    home = await createTestHome({ 'mcp.servers.json': { dynamic: { transport: 'stdio', command: 'node', args: [DYNAMIC_SERVER], heartbeatMs: 400 } } });
     const kernel = await home.boot({ only: ['mcp-bridge'] });
     await kernel.start();
     bridge = kernel.get<Bridge>(McpBridge);
@@ -43,7 +43,7 @@ describe('mcp: tool lists — every page, and tools/list_changed', function () {
   });
 
   it('does not take a server busy with a call (pings unanswered) for a dead one', async () => {
-    const result = await bridge.invokeTool({ alias: 'dynamic', tool: 'busy', args: { ms: 1500 } });
+    const result = await bridge.invokeTool({ alias: 'dynamic', tool: 'busy', args: { ms: 2500 } });
     expect(result.content).to.deep.equal([{ type: 'text', text: 'done' }]);
     expect(log.states('dynamic')).to.deep.equal(['connecting', 'connected']);
   });
