@@ -33,7 +33,7 @@ export function describeApproval(record: ApprovalRecord, now = Date.now()): stri
     ['Approvers', record.approvers?.length ? record.approvers.join(', ') : 'anyone'],
     ['Requested', `${shortTime(record.requestedAt)} by ${record.requestedBy} (${relative(record.requestedAt, now)})`],
   ];
-  if (record.expiresAt) rows.push(['Expires', `${shortTime(record.expiresAt)} (${relative(record.expiresAt, now)}), then ${record.onTimeout}`]);
+  if (record.expiresAt && !record.decision) rows.push(['Expires', `${shortTime(record.expiresAt)} (${relative(record.expiresAt, now)}), then ${record.onTimeout}`]);
   if (record.escalatedAt) rows.push(['Escalated', `${shortTime(record.escalatedAt)}: nobody decided in time; still waiting for a person`]);
   const d = record.decision;
   if (d) {
