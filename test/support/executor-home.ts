@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +9,6 @@ import { createTestHome, type TestHome } from './test-home.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const TEST_ADAPTERS_PACKAGE = join(projectRoot, 'test', 'fixtures', 'executor-test-adapters');
-const PLANS_STUB_PACKAGE = join(projectRoot, 'test', 'fixtures', 'executor-plans-stub');
-
-/** The real plans plugin once it exists; the stand-in package until then. */
-export const USES_PLANS_STUB = !existsSync(join(projectRoot, 'plugins', 'plans', 'plugin.json'));
 
 export interface ExecutorHome extends TestHome {
   /** Boots a kernel with the executor, the test adapters and `plugins` (e.g. approvals), started. */
@@ -28,11 +23,10 @@ export interface ExecutorKernel {
   runs: ExecutorRunService;
 }
 
-/** A temp home whose config loads the test adapters package (and the plans stand-in while needed). */
+/** A temp home whose config loads the test adapters package. */
 export async function createExecutorHome(): Promise<ExecutorHome> {
   const base = await createTestHome();
-  const packages = [TEST_ADAPTERS_PACKAGE, ...(USES_PLANS_STUB ? [PLANS_STUB_PACKAGE] : [])];
-  await base.writeConfig('orch.json', { plugins: { packages } });
+  await base.writeConfig('orch.json', { plugins: { packages: [TEST_ADAPTERS_PACKAGE] } });
   return {
     ...base,
     async bootExecutor(options = {}) {
