@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CappedOutput } from './capped-output.js';
+
+export interface ProcessGroupOptions {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  stdin?: string;
+  maxOutputBytes: number;
+  /** Between SIGTERM and SIGKILL when the group has to be stopped. */
+  killGraceMs: number;
+  /** Aborting stops the whole group (timeout, cancellation, shutdown). */
+  signal: AbortSignal;
+}
+
+export interface ProcessGroupResult {
+  pid: number;
+  exitCode: number | null;
+  /** The signal that ended the leader, when one did. */
+  exitSignal: NodeJS.Signals | null;
+  stdout: CappedOutput;
+  stderr: CappedOutput;
+  /** Processes of the group still alive when the leader ended, stopped by us. */
+  leftoversStopped: boolean;
+}
+
+/** How often we look whether a signalled group is gone. */
+const POLL_MS = 25;
+/** After SIGKILL, how long we wait for the group to disappear before giving up on it. */
+const AFTER_KILL_MS = 2000;
+
+/**
+ * Runs a program as the leader of its own process group (`detached`: setsid), so everything it
+ * starts — unless it leaves the group on purpose — can be stopped together: SIGTERM to the group,
+ * then SIGKILL after the grace period. When the leader ends by itself, processes it left behind in
+ * the group are stopped the same way, so a task never leaves orphans running.
+ *
+ * Resolves once the leader has ended and the group is gone; rejects only when the program could
+ * not start. An abort resolves too (with the leader's signal); the caller reads `signal.reason`.
+ */
+export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessGroupResult> {
+  return new Promise((resolve, reject) => {
+    const stdout = new CappedOutput(options.maxOutputBytes);
+    const stderr = new CappedOutput(options.maxOutputBytes);
+    let child: ChildProcess;
+    try {
+      child = spawn(options.file, options.args, {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        shell: false,
+        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    const closed = new Promise<void>((done) => child.once('close', () => done()));
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    if (options.stdin !== undefined && child.stdin) {
+      // A program that exits without reading its input closes the pipe: not an error of ours.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.stdin);
+    }
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      if (child.pid !== undefined) stopping ??= stopGroup(child.pid, options.killGraceMs);
+    };
+    const onAbort = () => stop();
+    if (options.signal.aborted) stop();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+
+    child.once('error', (error) => {
+      options.signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.once('exit', (exitCode, exitSignal) => {
+      options.signal.removeEventListener('abort', onAbort);
+      const pid = child.pid!;
+      void (async () => {
+        const leftovers = !stopping && groupAlive(pid);
+        if (leftovers) stop();
+        await stopping;
+        await streamsClosed(child, closed);
+        resolve({ pid, exitCode, exitSignal, stdout, stderr, leftoversStopped: leftovers });
+      })();
+    });
+  });
+}
+
+/** SIGTERM to the group, SIGKILL after the grace period, then a bounded wait until it is gone. */
+async function stopGroup(pgid: number, graceMs: number): Promise<void> {
+  signalGroup(pgid, 'SIGTERM');
+  if (await goneWithin(pgid, graceMs)) return;
+  signalGroup(pgid, 'SIGKILL');
+  await goneWithin(pgid, AFTER_KILL_MS);
+}
+
+async function goneWithin(pgid: number, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += POLL_MS) {
+    if (!groupAlive(pgid)) return true;
+    await sleep(POLL_MS);
+  }
+  return !groupAlive(pgid);
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** True while any process of the group exists (signal 0 checks without sending anything). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** stdout/stderr end once every process holding them is gone; bounded in case one escaped the group. */
+async function streamsClosed(child: ChildProcess, closed: Promise<void>): Promise<void> {
+  const giveUp = new AbortController();
+  const timer = sleep(AFTER_KILL_MS, undefined, { signal: giveUp.signal }).then(
+    () => {
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+    },
+    () => undefined,
+  );
+  await Promise.race([closed, timer]);
+  giveUp.abort();
+}
