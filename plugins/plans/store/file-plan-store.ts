@@ -218,8 +218,9 @@ export class FilePlanStore implements PlanStore {
     try {
       names = await readdir(join(this.folder, planId));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      // Not there (yet), or not a folder: there are no version files; a write there fails clearly.
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
+      throw new OrchError('internal', `Cannot read ${join(this.folder, planId)}: ${(error as Error).message}`, { planId });
     }
     return names
       .map((name) => VERSION_FILE_PATTERN.exec(name)?.[1])
