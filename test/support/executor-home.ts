@@ -26,7 +26,8 @@ export interface ExecutorKernel {
 /** A temp home whose config loads the test adapters package. */
 export async function createExecutorHome(): Promise<ExecutorHome> {
   const base = await createTestHome();
-  await base.writeConfig('orch.json', { plugins: { packages: [TEST_ADAPTERS_PACKAGE] } });
+  // Port 0: a test that boots the server role gets a free port, never the default 7420.
+  await base.writeConfig('orch.json', { server: { port: 0 }, plugins: { packages: [TEST_ADAPTERS_PACKAGE] } });
   return {
     ...base,
     async bootExecutor(options = {}) {

@@ -48,6 +48,8 @@ export async function askForApproval(env: RunEnvironment, node: LeafNode, placem
     riskLevel: effectiveRisk(node, adapter),
     ...(node.type === 'human_approval' && node.approvers ? { approvers: node.approvers } : {}),
     ...(node.type === 'human_approval' ? { onTimeout: node.onTimeout } : {}),
+    // A human_approval node's timeout is how long the person has; the store applies onTimeout after it.
+    ...(node.type === 'human_approval' && node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
     requestedBy: record.operator,
     context: redactSecrets({ type: adapterKeyOf(node), params: adapterParamsOf(node), ...(iteration ? { iteration } : {}) }),
   });

@@ -204,6 +204,9 @@ export class RunSession {
     const snapshot = await this.graph.getState(this.config);
     const pauses: PendingPause[] = [];
     for (const task of snapshot.tasks) {
+      // A task that paused once and has since finished keeps its old interrupt among the step's
+      // pending writes until the step completes: its output says it no longer waits.
+      if (task.result !== undefined) continue;
       for (const item of task.interrupts) {
         if (item.id && isPauseReason(item.value)) pauses.push({ interruptId: item.id, reason: item.value });
       }
