@@ -80,6 +80,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Koa; mounted: Mou
       if (error instanceof HttpError && error.details?.allow) ctx.set('Allow', String(error.details.allow));
       sendJson(ctx, reply.status, reply.body);
     } finally {
+      if (options.isDraining()) ctx.set('Connection', 'close'); // the server is stopping: no keep-alive
       logger.debug(`${ctx.method} ${ctx.path} ${ctx.status}`, {
         status: ctx.status,
         durationMs: Math.round(performance.now() - began),

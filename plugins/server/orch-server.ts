@@ -95,7 +95,7 @@ export class OrchServer {
         await this.file.write(location);
       } catch (error) {
         await this.events.close();
-        await this.closeListener(0);
+        await this.drain(http, this.stopAccepting(http), 0);
         this.http = undefined;
         throw error;
       }
@@ -112,10 +112,13 @@ export class OrchServer {
   }
 
   async stop(): Promise<void> {
-    if (!this.http) return;
+    const http = this.http;
+    if (!http) return;
     this.draining = true;
+    // Stop accepting first, so nothing new starts while the event clients are told goodbye.
+    const closed = this.stopAccepting(http);
     await this.events?.close();
-    await this.closeListener(this.config.orch.server.shutdownGraceMs);
+    await this.drain(http, closed, this.config.orch.server.shutdownGraceMs);
     this.http = undefined;
     try {
       await this.file.removeIfOwnedBy(globalThis.process.pid);
@@ -125,20 +128,29 @@ export class OrchServer {
     this.logger.info('Server stopped');
   }
 
-  /** Stops accepting connections, lets requests in flight finish for `graceMs`, then cuts what is left. */
-  private async closeListener(graceMs: number): Promise<void> {
-    const http = this.http;
-    if (!http) return;
+  /** Closes the listening socket and idle keep-alive connections; resolves once every connection ended. */
+  private stopAccepting(http: Server): Promise<void> {
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
+    return closed;
+  }
+
+  /** Lets requests in flight finish for `graceMs`, then cuts what is left. */
+  private async drain(http: Server, closed: Promise<void>, graceMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'grace-over'>((resolve) => (timer = setTimeout(() => resolve('grace-over'), graceMs)));
-    if ((await Promise.race([closed, graceOver])) === 'grace-over') {
-      this.logger.warn(`Requests still in flight after ${graceMs} ms; closing their connections`);
-      http.closeAllConnections();
-      await closed;
+    // A keep-alive connection whose last request just finished would otherwise linger until its timeout.
+    const sweeper = setInterval(() => http.closeIdleConnections(), 50);
+    try {
+      if ((await Promise.race([closed, graceOver])) === 'grace-over') {
+        this.logger.warn(`Requests still in flight after ${graceMs} ms; closing their connections`);
+        http.closeAllConnections();
+        await closed;
+      }
+    } finally {
+      clearTimeout(timer);
+      clearInterval(sweeper);
     }
-    clearTimeout(timer);
   }
 }
 
