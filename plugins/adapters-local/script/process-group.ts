@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CappedOutput } from './capped-output.js';
 
@@ -116,14 +117,42 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** True while any process of the group exists (signal 0 checks without sending anything). */
+/**
+ * True while any process of the group is running. Signal 0 checks existence; a group whose only
+ * members are zombies (ended, waiting for init to reap them) counts as gone, read from /proc where
+ * there is one.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return runningMembers(pgid) !== 0;
+}
+
+/** Members of the group that are not zombies, from /proc; -1 when /proc cannot tell. */
+function runningMembers(pgid: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return -1;
+  }
+  let running = 0;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    // "pid (comm) state ppid pgrp …" — comm may hold spaces and parentheses, so split after the last ")".
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') running += 1;
+  }
+  return running;
 }
 
 /** stdout/stderr end once every process holding them is gone; bounded in case one escaped the group. */

@@ -41,9 +41,5 @@ function collect(node: unknown, relative: boolean, found: TemplateRoot[]): void 
     for (const [key, value] of Object.entries(ast)) if (key !== 'steps') collect(value, true, found);
     return;
   }
-  if (ast.type === 'name' && !relative && typeof ast.value === 'string') {
-    found.push({ root: ast.value });
-    return;
-  }
   for (const [key, value] of Object.entries(ast)) collect(value, relative || RELATIVE_KEYS.has(key), found);
 }

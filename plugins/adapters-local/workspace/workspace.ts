@@ -53,7 +53,7 @@ export class Workspace {
     if (!isInside(this.root, lexical)) throw this.refusal(field, path, 'is outside the workspace');
     const root = await this.realRoot();
     const real = await this.realPath(lexical, field, path);
-    if (!isInside(root, real)) throw this.refusal(field, path, `leads out of the workspace through a symbolic link (to ${real})`);
+    if (!isInside(root, real)) throw this.refusal(field, path, `leads out of the workspace through a symbolic link, to ${real}`);
     if (finalLink === 'follow') return real;
     const parent = await this.realPath(dirname(lexical), field, path);
     const kept = join(parent, basename(lexical));
