@@ -16,8 +16,8 @@ export class TopicFilter {
 
   /** Parses the `topics` query value; an unknown name is a 400 naming it and the known topics. */
   static parse(value: string | null): TopicFilter {
-    if (value === null || value.trim() === '') return TopicFilter.all();
-    const names = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+    const names = [...new Set((value ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+    if (names.length === 0) return TopicFilter.all();
     const types = knownEventTypes();
     const topics = [...new Set(types.map(topicOf))];
     const unknown = names.filter((n) => !topics.includes(n) && !types.includes(n));
