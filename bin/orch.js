@@ -69,6 +69,8 @@ function buildCli(index) {
       positionals ? `${command.name} ${positionals}` : command.name,
       command.description,
       (y) => {
+        // A command's own --version (e.g. plan:show --version 2) replaces yargs' built-in flag there.
+        if (command.options.version) y.version(false);
         for (const p of command.positionals) y.positional(p.name, { type: p.type, description: p.description });
         for (const [name, option] of Object.entries(command.options)) y.option(name, option);
         for (const [example, description] of command.examples) y.example(example, description);
