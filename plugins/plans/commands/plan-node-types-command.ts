@@ -22,7 +22,7 @@ export class PlanNodeTypesCommand implements CliCommand {
     io.out(
       renderTable(
         ['NODE', 'RISK', 'PARAMS (* required)', 'DESCRIPTION'],
-        types.map((t) => [t.key, `${t.defaultRiskLevel}${t.riskDependsOnParams ? '+' : ''}`, paramsOf(t.paramsSchema), t.description]),
+        types.map((t) => [t.key, `${t.defaultRiskLevel}${t.riskDependsOnParams ? '+' : ''}`, paramsOf(t.paramsSchema), shortDescription(t.description)]),
       ),
     );
     io.out('\nComposite nodes: sequence, parallel, conditional, loop. RISK "+" = depends on the params. Full schemas: --json.');
@@ -30,9 +30,31 @@ export class PlanNodeTypesCommand implements CliCommand {
   }
 }
 
+/** `url*, method, headers, … +9` — required params first, within a width a terminal can show. */
 function paramsOf(schema: Record<string, unknown> | undefined): string {
-  const properties = schema?.properties as Record<string, unknown> | undefined;
-  if (!properties) return '(see --json)';
-  const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
-  return Object.keys(properties).map((name) => `${name}${required.has(name) ? '*' : ''}`).join(', ') || '(none)';
+  const variants = (schema?.anyOf ?? schema?.oneOf) as Record<string, unknown>[] | undefined;
+  const shapes = Array.isArray(variants) ? variants : schema ? [schema] : [];
+  const names = new Set<string>();
+  const requiredEverywhere = new Map<string, number>();
+  for (const shape of shapes) {
+    for (const name of Object.keys((shape.properties ?? {}) as Record<string, unknown>)) names.add(name);
+    for (const name of Array.isArray(shape.required) ? (shape.required as string[]) : []) requiredEverywhere.set(name, (requiredEverywhere.get(name) ?? 0) + 1);
+  }
+  if (names.size === 0) return '(see --json)';
+  const required = [...names].filter((n) => requiredEverywhere.get(n) === shapes.length);
+  const optional = [...names].filter((n) => !required.includes(n));
+  const parts = [...required.map((n) => `${n}*`), ...optional];
+  let text = '';
+  for (let i = 0; i < parts.length; i++) {
+    const next = text ? `${text}, ${parts[i]}` : parts[i]!;
+    if (next.length > 44 && i > 0) return `${text}, … +${parts.length - i}`;
+    text = next;
+  }
+  return text;
+}
+
+/** The first sentence, short enough for a table cell. */
+function shortDescription(text: string): string {
+  const sentence = text.split(/(?<=[.;:])\s|\s\(/)[0]!.replace(/[.;:]$/, '');
+  return sentence.length > 72 ? `${sentence.slice(0, 71)}…` : sentence;
 }

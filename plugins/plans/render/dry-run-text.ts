@@ -19,10 +19,10 @@ export function renderDryRun(report: DryRunReport, style: TerminalStyle): string
 
 function renderNode(node: DryRunNodeReport, lead: string, childLead: string, lines: string[], style: TerminalStyle): void {
   const mark = node.ok ? style.ok('✓') : style.bad('✗');
-  const facts = [node.adapter ?? node.type, node.riskLevel, approvalText(node.approval)].filter(Boolean).join(' · ');
+  const facts = [node.adapter ?? node.type, node.approval === 'human' ? undefined : node.riskLevel, approvalText(node.approval)].filter(Boolean).join(' · ');
   const title = node.title ? `  ${style.dim(`"${node.title}"`)}` : '';
   lines.push(`${lead}${mark} ${style.bold(node.nodeId)}  ${style.dim(facts)}${title}`);
-  const issueLead = childLead + (node.children.length > 0 ? '│    ' : '     ');
+  const issueLead = childLead + (node.children.length > 0 ? '│ ' : '  ');
   for (const issue of node.issues) lines.push(`${issueLead}${issueLine(issue, style, false)}`);
   node.children.forEach((child, i) => {
     const last = i === node.children.length - 1;
