@@ -28,6 +28,13 @@ const shipPlan = {
   },
 };
 
+/** The same plan with a deadline on the approval. */
+function shipPlanWithDeadline(timeoutMs: number, onTimeout: 'approve' | 'reject'): typeof shipPlan {
+  const plan = structuredClone(shipPlan);
+  Object.assign(plan.root.children[1]!, { timeoutMs, onTimeout });
+  return plan;
+}
+
 /**
  * The approval flow end to end with real processes: `orch start` holds the run, people decide
  * from other terminals (through its REST API, or on the files when it is down), and the run goes on.
@@ -42,8 +49,8 @@ describe('Approval flow end to end (orch start + orch approvals:* in other proce
     const location = await orch.ready(home.dir, 120_000);
     return { orch, baseUrl: location.baseUrl };
   }
-  async function startRun(baseUrl: string): Promise<string> {
-    const started = await callApi(baseUrl, 'POST', '/api/runs', { body: { document: shipPlan }, headers: { 'x-orch-operator': 'ada', 'x-orch-client': 'gui' } });
+  async function startRun(baseUrl: string, document: unknown = shipPlan): Promise<string> {
+    const started = await callApi(baseUrl, 'POST', '/api/runs', { body: { document }, headers: { 'x-orch-operator': 'ada', 'x-orch-client': 'gui' } });
     expect(started.status, started.text).to.equal(201);
     return started.body.run.runId as string;
   }
@@ -52,6 +59,15 @@ describe('Approval flow end to end (orch start + orch approvals:* in other proce
       const list = await callApi(baseUrl, 'GET', `/api/approvals?runId=${runId}`);
       return (list.body.approvals as ApprovalRecord[])[0];
     }, `the approval of run ${runId}`, 2400);
+  }
+  /** The approval is on file a moment before the run record says it waits: wait for both. */
+  async function waitingRun(baseUrl: string, runId: string): Promise<ApprovalRecord> {
+    const approval = await pendingApproval(baseUrl, runId);
+    await eventually(async () => {
+      const run = (await callApi(baseUrl, 'GET', `/api/runs/${runId}`)).body.run as RunRecord;
+      return run.status === 'waiting_approval' ? run : undefined;
+    }, `run ${runId} to wait for approval`, 2400);
+    return approval;
   }
   async function finishedRun(baseUrl: string, runId: string): Promise<RunRecord> {
     return eventually(async () => {
@@ -83,9 +99,8 @@ describe('Approval flow end to end (orch start + orch approvals:* in other proce
 
     it('approved with `orch approvals:approve` from another terminal, the run resumes and completes; the decision is in completed.json and the log', async () => {
       const runId = await startRun(baseUrl);
-      const approval = await pendingApproval(baseUrl, runId);
+      const approval = await waitingRun(baseUrl, runId);
       expect(approval).to.include({ nodeId: 'gate', title: 'Ship build 42?', riskLevel: 'high', requestedBy: 'ada' });
-      expect((await callApi(baseUrl, 'GET', `/api/runs/${runId}`)).body.run.status).to.equal('waiting_approval');
 
       const cli = await runOrch(home.dir, ['approvals:approve', approval.id, '--comment', 'green across the board', '--operator', 'grace']);
       expect(cli.code, cli.stderr).to.equal(0);
@@ -129,6 +144,40 @@ describe('Approval flow end to end (orch start + orch approvals:* in other proce
       expect(noticed, 'the watcher logged what it noticed').to.not.equal(undefined);
       console.log(`      (decided at ${decided.decision!.decidedAt}; run finished ${Date.parse(run.finishedAt!) - Date.parse(decided.decision!.decidedAt)} ms later)`);
     });
+
+    it('a node timeoutMs with onTimeout approve is decided by the server\'s clock as system, and the run goes on', async () => {
+      const runId = await startRun(baseUrl, shipPlanWithDeadline(1_500, 'approve'));
+      const approval = await pendingApproval(baseUrl, runId);
+      expect(Date.parse(approval.expiresAt!) - Date.parse(approval.requestedAt)).to.equal(1_500);
+      const run = await finishedRun(baseUrl, runId);
+      expect(run.status, run.error).to.equal('completed');
+      expect(run.nodes.gate?.decidedBy).to.equal('system');
+      const decided = (await callApi(baseUrl, 'GET', `/api/approvals/${approval.id}`)).body.approval as ApprovalRecord;
+      expect(decided.decision).to.include({ outcome: 'approved', operator: 'system', via: 'timeout' });
+    });
+  });
+
+  it('an expiry that passes while no server runs is applied when `orch start` comes back (onTimeout reject → the run fails)', async () => {
+    const home = await createTestHome({ 'orch.json': { server: { port: 0 }, plugins: { packages: [TASKS] } } });
+    try {
+      const first = await startServer(home);
+      const runId = await startRun(first.baseUrl, shipPlanWithDeadline(8_000, 'reject'));
+      const approval = await waitingRun(first.baseUrl, runId);
+      first.orch.child.kill('SIGTERM');
+      expect(await first.orch.exited).to.equal(0);
+      expect(Date.now(), 'the server stopped before the deadline').to.be.lessThan(Date.parse(approval.expiresAt!));
+      await eventually(() => (Date.now() > Date.parse(approval.expiresAt!) ? true : undefined), 'the deadline to pass', 1000);
+
+      const second = await startServer(home);
+      const run = await finishedRun(second.baseUrl, runId);
+      expect(run.status).to.equal('failed');
+      expect(run.nodes.gate?.error).to.contain('rejected by system');
+      const decided = (await callApi(second.baseUrl, 'GET', `/api/approvals/${approval.id}`)).body.approval as ApprovalRecord;
+      expect(decided.decision).to.include({ outcome: 'rejected', operator: 'system', via: 'timeout' });
+    } finally {
+      for (const orch of servers.splice(0)) await orch.kill();
+      await home.cleanup();
+    }
   });
 
   it('with the server down: approve on the files, then `orch start` resumes the run', async () => {
@@ -136,7 +185,7 @@ describe('Approval flow end to end (orch start + orch approvals:* in other proce
     try {
       const first = await startServer(home);
       const runId = await startRun(first.baseUrl);
-      const approval = await pendingApproval(first.baseUrl, runId);
+      const approval = await waitingRun(first.baseUrl, runId);
       first.orch.child.kill('SIGTERM');
       expect(await first.orch.exited).to.equal(0);
 
