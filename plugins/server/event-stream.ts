@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { describeError, type EventBus, type Logger, type OrchEvent, type SnapshotMessage, type Unsubscribe } from '../../kernel/index.js';
 import { HttpError, toErrorReply } from './error-reply.js';
+import { checkRequestOrigin } from './request-origin.js';
 import type { SnapshotBuilder } from './snapshot-builder.js';
 import { TopicFilter } from './topic-filter.js';
 
@@ -14,6 +15,8 @@ export interface EventStreamOptions {
   maxClientBufferBytes: number;
   /** Events held for a client while its snapshot is read; more and the client is dropped. */
   maxBacklog?: number;
+  /** The address listened on: decides which Host and Origin headers are accepted. */
+  listenHost: string;
 }
 
 interface Client {
@@ -84,6 +87,7 @@ export class EventStream {
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (url.pathname !== EVENTS_PATH) throw new HttpError(404, 'not_found', `No WebSocket endpoint at ${url.pathname}; events are at ${EVENTS_PATH}`);
       if (this.closing) throw new HttpError(503, 'unavailable', 'The Orch server is shutting down; reconnect once it is back');
+      checkRequestOrigin(request.headers, this.options.listenHost);
       filter = TopicFilter.parse(url.searchParams.get('topics'));
     } catch (error) {
       refuseUpgrade(socket, error);

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { describeError, isReply, OrchError, type HttpRoute, type Logger } from '../../kernel/index.js';
 import { HttpError, toErrorReply } from './error-reply.js';
 import { readJsonBody } from './request-body.js';
+import { checkRequestOrigin } from './request-origin.js';
 import { toRouteRequest } from './route-request.js';
 
 export interface HttpAppOptions {
@@ -13,6 +14,8 @@ export interface HttpAppOptions {
   bodyLimitBytes: number;
   /** True once a graceful stop began: new requests get 503. */
   isDraining(): boolean;
+  /** The address listened on (`server.host`): decides which Host and Origin headers are accepted. */
+  listenHost: string;
 }
 
 export interface MountedRoute {
@@ -68,6 +71,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Koa; mounted: Mou
     const began = performance.now();
     try {
       if (options.isDraining()) throw new OrchError('unavailable', 'The Orch server is shutting down; retry once it is back');
+      checkRequestOrigin(ctx.headers, options.listenHost);
       await next();
       if (!ctx.state.routed) throw notFound(router, ctx.method, ctx.path);
     } catch (error) {

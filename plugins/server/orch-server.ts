@@ -70,6 +70,7 @@ export class OrchServer {
         defaultOperator: this.process.operator,
         bodyLimitBytes: settings.bodyLimitBytes,
         isDraining: () => this.draining,
+        listenHost: settings.host,
       });
       const http = createServer(app.callback());
       http.keepAliveTimeout = 5_000;
@@ -78,6 +79,7 @@ export class OrchServer {
       this.events = new EventStream(this.bus, this.snapshots, this.logger, {
         heartbeatMs: settings.heartbeatMs,
         maxClientBufferBytes: settings.maxClientBufferBytes,
+        listenHost: settings.host,
       });
       this.events.attach(http);
 

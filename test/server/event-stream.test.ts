@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { EventBus, OrchEventSchema, SnapshotMessageSchema, type EventBus as Bus } from '../../kernel/index.js';
 import { callApi, EventClient, startTestServer, type TestServer } from '../support/server-harness.js';
 
@@ -75,6 +76,19 @@ describe('server: WebSocket events', function () {
     expect(body.error.details.issues[0].path).to.equal('query.topics');
   });
 
+  it('refuses WebSocket connections from web pages of other sites with 403', async () => {
+    const refused = await new Promise<number | undefined>((resolve) => {
+      const ws = new WebSocket(server.wsUrl, { origin: 'https://evil.example' });
+      ws.once('open', () => {
+        ws.terminate();
+        resolve(undefined);
+      });
+      ws.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+      ws.once('error', () => resolve(-1));
+    });
+    expect(refused).to.equal(403);
+  });
+
   it('refuses WebSocket upgrades on other paths with 404', async () => {
     const refused = await EventClient.connect(server.wsUrl.replace('/api/events', '/api/elsewhere')).then(
       () => undefined,
@@ -97,25 +111,34 @@ describe('server: WebSocket events', function () {
   });
 
   it('drops a client that stops reading instead of holding events for it, while others get every event', async () => {
-    const reader = await connect({ topics: 'node' });
-    const stalled = await connect({ topics: 'node' });
-    await stalled.waitFor((m) => m.type === 'snapshot', 'snapshot');
-    await reader.waitFor((m) => m.type === 'snapshot', 'snapshot');
-    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const padding = 'x'.repeat(32 * 1024);
-    const seqs: number[] = [];
-    // 40 MB in 32 KB events, yielding so the reading client can keep up; far beyond the socket buffers.
-    for (let i = 0; i < 1280; i++) {
-      seqs.push(bus.publish({ type: 'node.progress', runId: 'r3', nodeId: 'big', progress: i, message: padding }).seq);
-      await tick();
+    // A server of its own with a slow heartbeat, so only the buffer limit can drop the stalled client.
+    const own = await startTestServer({ server: { heartbeatMs: 600_000, maxClientBufferBytes: 512 * 1024 } });
+    try {
+      const ownBus = own.kernel.get<Bus>(EventBus);
+      const reader = await EventClient.connect(own.wsUrl, { topics: 'node' });
+      const stalled = await EventClient.connect(own.wsUrl, { topics: 'node' });
+      clients.push(reader, stalled);
+      await stalled.waitFor((m) => m.type === 'snapshot', 'snapshot');
+      await reader.waitFor((m) => m.type === 'snapshot', 'snapshot');
+      (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const padding = 'x'.repeat(32 * 1024);
+      const seqs: number[] = [];
+      // 40 MB in 32 KB events, yielding so the reading client can keep up; far beyond the socket buffers.
+      for (let i = 0; i < 1280; i++) {
+        seqs.push(ownBus.publish({ type: 'node.progress', runId: 'r3', nodeId: 'big', progress: i, message: padding }).seq);
+        await tick();
+      }
+      await reader.waitFor((m) => m.seq === seqs.at(-1), 'the last big event');
+      expect(reader.events().filter((e) => e.runId === 'r3').map((e) => e.seq)).to.deep.equal(seqs);
+      (stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+      await stalled.waitForClose();
+      expect(stalled.events().filter((e) => e.runId === 'r3').length).to.be.lessThan(seqs.length);
+      const log = await readFile(join(own.home.dir, 'logs', 'app.jsonl'), 'utf8');
+      expect(log).to.contain('is not reading');
+    } finally {
+      await own.stop();
+      await own.home.cleanup();
     }
-    await reader.waitFor((m) => m.seq === seqs.at(-1), 'the last big event');
-    expect(reader.events().filter((e) => e.runId === 'r3').map((e) => e.seq)).to.deep.equal(seqs);
-    (stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-    await stalled.waitForClose();
-    expect(stalled.events().filter((e) => e.runId === 'r3').length).to.be.lessThan(seqs.length);
-    const log = await readFile(join(server.home.dir, 'logs', 'app.jsonl'), 'utf8');
-    expect(log).to.contain('is not reading');
   });
 
   it('delivers events published through the API to a subscribed client', async () => {

@@ -55,6 +55,26 @@ describe('server: REST API', function () {
     }
   });
 
+  it('refuses web pages of other sites and foreign Host names (no CORS, no DNS rebinding) with 403', async () => {
+    const ask = (headers: Record<string, string>, method = 'POST'): Promise<{ status: number; body: any }> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: server.location.port, path: '/api/created', method, headers }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const crossSite = await ask({ origin: 'https://evil.example', 'content-type': 'text/plain' });
+    expect(crossSite.status).to.equal(403);
+    expectErrorBody(crossSite.body, 'invalid_input');
+    expect(crossSite.body.error.message).to.contain('https://evil.example');
+    const rebound = await ask({ host: `evil.example:${server.location.port}` }, 'GET');
+    expect(rebound.status).to.equal(403);
+    expect((await ask({ origin: `http://localhost:${server.location.port}` })).status).to.equal(201);
+  });
+
   it('passes validated params, query and body to the route, with operator and client from the headers', async () => {
     const reply = await callApi(server.baseUrl, 'POST', '/api/echo/abc?n=3', {
       body: { name: 'Ada' },
