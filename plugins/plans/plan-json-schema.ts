@@ -14,6 +14,8 @@ export function planJsonSchema(): Record<string, unknown> {
       const properties = jsonSchema.properties as Record<string, { const?: unknown }> | undefined;
       // Zod refinements do not export: say "exactly one of while / forEach" in JSON Schema terms.
       if (properties?.type?.const === 'loop') jsonSchema.oneOf = [{ required: ['while'] }, { required: ['forEach'] }];
+      // Zod marks startsWith() with a format of its own; the pattern beside it says the same in standard terms.
+      if (jsonSchema.format === 'starts_with' && jsonSchema.pattern) delete jsonSchema.format;
     },
   }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
