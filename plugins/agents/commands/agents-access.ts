@@ -1,0 +1,106 @@
+import { inject, injectable, optional } from 'inversify';
+import { OrchError, ServerLink, type AgentConfig, type CommandIO, type RegisteredAgent } from '../../../kernel/index.js';
+import type { GenerateBody, RegisterBody } from '../agent-routes.js';
+import { summarize, type AgentSummary } from '../agent-summary.js';
+import { MetaAgent, type GeneratedAgent } from '../meta-agent.js';
+import { FileAgentRegistry } from '../registry.js';
+
+/** A registered agent as the commands show it (the file relative to the home). */
+export interface AgentDetails extends Omit<RegisteredAgent, 'file'> {
+  file?: string;
+}
+
+export interface RemoveOutcome {
+  removed: string;
+  file?: string;
+  fileDeleted: boolean;
+}
+
+/** The agents as a command reaches them: the live server's REST API, or this process's registry and files. */
+export interface AgentsView {
+  readonly via: 'server' | 'files';
+  list(): Promise<{ agents: AgentSummary[]; problems: { file: string; message: string }[] }>;
+  get(name: string): Promise<AgentDetails>;
+  register(config: AgentConfig, options: { persist: boolean; overwrite: boolean }): Promise<AgentSummary>;
+  remove(name: string, options: { keepFile: boolean }): Promise<RemoveOutcome>;
+  generate(request: GenerateBody & { onRound?: (round: number, problems: string[]) => void }): Promise<GeneratedAgent & { written?: string }>;
+}
+
+/**
+ * Picks how a command works: through a running Orch server (whose registry changes at once) when
+ * there is one, else on `agents-config/` directly (a running server would hot-load the files; the
+ * next `orch start` loads them) — and says which on stderr.
+ */
+@injectable()
+export class AgentsAccess {
+  constructor(
+    @inject(FileAgentRegistry) private readonly registry: FileAgentRegistry,
+    @inject(MetaAgent) private readonly meta: MetaAgent,
+    @inject(ServerLink) @optional() private readonly link: ServerLink | undefined,
+  ) {}
+
+  async open(io: CommandIO): Promise<AgentsView> {
+    const location = await this.link?.locate();
+    if (location && this.link) {
+      notice(io, `(through the Orch server at ${location.baseUrl}, pid ${location.pid})`);
+      return remoteView(this.link);
+    }
+    notice(io, '(no Orch server running — working on agents-config/ directly)');
+    return this.filesView();
+  }
+
+  private filesView(): AgentsView {
+    const { registry, meta } = this;
+    const label = (file: string) => registry.label(file);
+    return {
+      via: 'files',
+      list: async () => ({ agents: registry.list().map((a) => summarize(a, label)), problems: registry.problems() }),
+      async get(name) {
+        const agent = registry.ensure(name);
+        return { ...agent, file: agent.file ? label(agent.file) : undefined };
+      },
+      async register(config, { persist, overwrite }) {
+        if (!persist) {
+          throw new OrchError('invalid_input', '--memory needs a running Orch server (orch start): without one, an agent kept only in memory would vanish when this command ends');
+        }
+        return summarize(await registry.register(config, { persist: true, overwrite }), label);
+      },
+      async remove(name, { keepFile }) {
+        if (keepFile) throw new OrchError('invalid_input', '--keep-file needs a running Orch server: without one there is nothing to unload but the file');
+        const entry = registry.get(name);
+        const file = entry?.file ?? `${registry.folder}/${name}.json`;
+        const removed = await registry.unregister(name, { deleteFile: true });
+        if (!removed) registry.ensure(name); // not registered and no file: throws not_found naming the known agents
+        return { removed: name, file: label(file), fileDeleted: true };
+      },
+      async generate(request) {
+        const generated = await meta.generate({ ...request, onRound: request.onRound });
+        if (!request.write) return generated;
+        const agent = await meta.write(generated.config, request.force ?? false);
+        return { ...generated, written: agent.file ? label(agent.file) : undefined };
+      },
+    };
+  }
+}
+
+function remoteView(link: ServerLink): AgentsView {
+  const enc = encodeURIComponent;
+  return {
+    via: 'server',
+    list: () => link.request('GET', '/agents'),
+    get: async (name) => (await link.request<{ agent: AgentDetails }>('GET', `/agents/${enc(name)}`)).agent,
+    async register(config, { persist, overwrite }) {
+      const body: RegisterBody = { config, persist, overwrite };
+      return (await link.request<{ agent: AgentSummary }>('POST', '/agents', body)).agent;
+    },
+    remove: (name, { keepFile }) => link.request('DELETE', `/agents/${enc(name)}${keepFile ? '?keepFile=true' : ''}`),
+    generate: ({ onRound: _progressIsLocalOnly, ...body }) => link.request('POST', '/agents/generate', body),
+  };
+}
+
+/** A dim line on stderr saying where the answer comes from (stdout stays clean for --json). */
+export function notice(io: CommandIO, text: string): void {
+  if (io.json) return;
+  const dim = process.stderr.isTTY && !process.env.NO_COLOR;
+  io.err(dim ? `\x1b[2m${text}\x1b[22m` : text);
+}

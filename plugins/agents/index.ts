@@ -1,0 +1,70 @@
+import { AgentRegistry, CliCommand, definePlugin, HttpRoutes, ModelGateway, NodeAdapter } from '../../kernel/index.js';
+import { AgentBuilder } from './agent-builder.js';
+import { AgentConfigChecker } from './agent-config-checker.js';
+import { AgentInvocationAdapter } from './agent-invocation-adapter.js';
+import { AgentInvoker } from './agent-invoker.js';
+import { AgentRoutes } from './agent-routes.js';
+import { AgentsFolderWatcher } from './agents-folder-watcher.js';
+import { AgentsAccess } from './commands/agents-access.js';
+import { AgentsGenerateCommand } from './commands/agents-generate-command.js';
+import { AgentsListCommand } from './commands/agents-list-command.js';
+import { AgentsRegisterCommand } from './commands/agents-register-command.js';
+import { AgentsRemoveCommand } from './commands/agents-remove-command.js';
+import { AgentsShowCommand } from './commands/agents-show-command.js';
+import { AgentsValidateCommand } from './commands/agents-validate-command.js';
+import { MetaAgent } from './meta-agent.js';
+import { ModelClients } from './model-clients.js';
+import { OpenAiModelGateway } from './openai-model-gateway.js';
+import { FileAgentRegistry } from './registry.js';
+
+/**
+ * The agents plugin: the agent registry over `agents-config/` (hot load and unload in long-running
+ * processes), model providers of `config/models.json`, the `ModelGateway` for structured generation,
+ * `agent_invocation` nodes on @openai/agents, the Meta Agent, REST routes and `agents:config:*`.
+ */
+export default definePlugin({
+  bindings({ bind }) {
+    bind(FileAgentRegistry).toSelf();
+    bind(AgentRegistry).toService(FileAgentRegistry);
+    bind(AgentsFolderWatcher).toSelf();
+
+    bind(ModelClients).toSelf();
+    bind(OpenAiModelGateway).toSelf();
+    bind(ModelGateway).toService(OpenAiModelGateway);
+
+    bind(AgentBuilder).toSelf();
+    bind(AgentInvoker).toSelf();
+    bind(AgentInvocationAdapter).toSelf();
+    bind(NodeAdapter).toService(AgentInvocationAdapter);
+
+    bind(AgentConfigChecker).toSelf();
+    bind(MetaAgent).toSelf();
+
+    bind(AgentRoutes).toSelf();
+    bind(HttpRoutes).toService(AgentRoutes);
+
+    bind(AgentsAccess).toSelf();
+    const commands: (new (...args: never[]) => CliCommand)[] = [
+      AgentsListCommand,
+      AgentsShowCommand,
+      AgentsValidateCommand,
+      AgentsRegisterCommand,
+      AgentsRemoveCommand,
+      AgentsGenerateCommand,
+    ];
+    for (const command of commands) {
+      bind<CliCommand>(command).toSelf();
+      bind(CliCommand).toService(command);
+    }
+  },
+
+  async start({ process, services }) {
+    await services.get<FileAgentRegistry>(FileAgentRegistry).scan();
+    // One-shot commands read the folder once; long-running processes follow it.
+    if (process.role !== 'cli') await services.get<AgentsFolderWatcher>(AgentsFolderWatcher).start();
+  },
+
+  async stop({ process, services }) {
+    if (process.role !== 'cli') await services.get<AgentsFolderWatcher>(AgentsFolderWatcher).stop();
+  },
+});
