@@ -19,7 +19,7 @@ export interface SeenRequest {
  * - `/echo` answers { method, path, query, headers, body } as JSON;
  * - `/text`, `/binary`, `/bad-json` for content-type decoding; `/redirect` → `/echo`;
  * - `/health` answers { ok: true }; `/retry-after?seconds=N` answers 503 with Retry-After.
- * Every request is recorded in `seen`.
+ * Paths may be prefixed with `/api`. Every request is recorded in `seen`.
  */
 export interface AdaptersHttpServer {
   url: string;
@@ -68,7 +68,8 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function route(request: SeenRequest, url: URL, res: ServerResponse, failuresSoFar: Map<string, number>): void {
-  const [, first, second] = request.path.split('/');
+  // `/api/…` is served like `/…`, for services whose base URL has a path.
+  const [, first, second] = request.path.replace(/^\/api(?=\/)/, '').split('/');
   switch (first) {
     case 'status': {
       const code = Number(second);
