@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServerStatusSchema } from '../../kernel/index.js';
 import { readServerFile } from '../support/server-harness.js';
+import { callApi } from '../support/server-harness.js';
+import { noopTask, RUN_PACKAGES, RUN_PLUGINS } from '../support/server-load-plan.js';
 import { descendantsOf, isRunning, OrchProcess, runOrch } from '../support/server-process.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 
@@ -94,5 +96,36 @@ describe('server: orch start, orch status and graceful shutdown (child processes
       () => expect.fail('the server still answers'),
       () => undefined,
     );
+  });
+
+  it('a run in flight at SIGTERM stops cleanly and the next orch start finishes it', async () => {
+    await home.writeConfig('orch.json', { server: { port: 0 }, plugins: { packages: RUN_PACKAGES } });
+    const plugins = ['--plugins', RUN_PLUGINS.join(',')];
+    const first = OrchProcess.start(home.dir, plugins);
+    started.push(first);
+    let location = await first.ready(home.dir);
+    const plan = {
+      id: 'interrupted',
+      name: 'Interrupted plan',
+      goal: 'be stopped in the middle',
+      root: { id: 'main', type: 'sequence', children: [noopTask('a'), noopTask('b', 'sleep', { ms: 4000 }), noopTask('c')] },
+    };
+    const startedRun = await callApi(location.baseUrl, 'POST', '/api/runs', { body: { document: plan } });
+    expect(startedRun.status, startedRun.text).to.equal(201);
+    const runId: string = startedRun.body.run.runId;
+    await eventually(async () => (await callApi(location.baseUrl, 'GET', `/api/runs/${runId}`)).body.run.nodes.b?.status === 'running', 'node b to run');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited, first.stderr).to.equal(0);
+    expect(await readServerFile(home.dir)).to.equal(undefined);
+
+    const second = OrchProcess.start(home.dir, plugins);
+    started.push(second);
+    location = await second.ready(home.dir);
+    await eventually(async () => (await callApi(location.baseUrl, 'GET', `/api/runs/${runId}`)).body.run.status === 'completed', 'the run to complete after the restart', 60_000);
+    const record = (await callApi(location.baseUrl, 'GET', `/api/runs/${runId}`)).body.run;
+    expect(record.nodes.c.status).to.equal('succeeded');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).to.equal(0);
   });
 });
