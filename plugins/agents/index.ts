@@ -44,18 +44,18 @@ export default definePlugin({
     bind(HttpRoutes).toService(AgentRoutes);
 
     bind(AgentsAccess).toSelf();
-    const commands: (new (...args: never[]) => CliCommand)[] = [
-      AgentsListCommand,
-      AgentsShowCommand,
-      AgentsValidateCommand,
-      AgentsRegisterCommand,
-      AgentsRemoveCommand,
-      AgentsGenerateCommand,
-    ];
-    for (const command of commands) {
-      bind<CliCommand>(command).toSelf();
-      bind(CliCommand).toService(command);
-    }
+    bind(AgentsListCommand).toSelf();
+    bind(CliCommand).toService(AgentsListCommand);
+    bind(AgentsShowCommand).toSelf();
+    bind(CliCommand).toService(AgentsShowCommand);
+    bind(AgentsValidateCommand).toSelf();
+    bind(CliCommand).toService(AgentsValidateCommand);
+    bind(AgentsRegisterCommand).toSelf();
+    bind(CliCommand).toService(AgentsRegisterCommand);
+    bind(AgentsRemoveCommand).toSelf();
+    bind(CliCommand).toService(AgentsRemoveCommand);
+    bind(AgentsGenerateCommand).toSelf();
+    bind(CliCommand).toService(AgentsGenerateCommand);
   },
 
   async start({ process, services }) {
