@@ -25,3 +25,10 @@ export function matchApprovalId(wanted: string, ids: readonly string[]): string 
   }
   return matches[0];
 }
+
+/** The error for an id that matches nothing, with what to do about it. */
+export function unknownApprovalError(wanted: string): OrchError {
+  const bare = wanted.startsWith('apr_') ? wanted.slice(4) : wanted;
+  const hint = bare.length < MIN_PREFIX ? `give the full id or at least ${MIN_PREFIX} characters after "apr_"` : '`orch approvals:list --all` shows every one';
+  return new OrchError('not_found', `No approval "${wanted}" in state/approvals/ (${hint})`, { approvalId: wanted });
+}

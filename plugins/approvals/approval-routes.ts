@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { OrchError, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { unknownApprovalError } from './approval-id.js';
 import { FileApprovalStore } from './file-approval-store.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1) });
@@ -68,7 +69,7 @@ export class ApprovalRoutes implements HttpRoutes {
 
   private async found(id: string) {
     const record = await this.store.find(id);
-    if (!record) throw new OrchError('not_found', `No approval "${id}"`, { approvalId: id });
+    if (!record) throw unknownApprovalError(id);
     return record;
   }
 }

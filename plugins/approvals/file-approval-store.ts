@@ -16,7 +16,7 @@ import { ApprovalAnnouncer } from './approval-announcer.js';
 import { ApprovalAudit } from './approval-audit.js';
 import { expire, expiryOf, isDue, type Expiry } from './approval-expiry.js';
 import { ApprovalFiles, type ApprovalBook, type CompletedRecord, type PendingRecord } from './approval-files.js';
-import { matchApprovalId, newApprovalId } from './approval-id.js';
+import { matchApprovalId, newApprovalId, unknownApprovalError } from './approval-id.js';
 
 const NewRequestSchema = ApprovalRequestSchema.omit({ id: true, requestedAt: true, escalatedAt: true }).extend({
   timeoutMs: z.number().int().positive().optional(),
@@ -107,7 +107,7 @@ export class FileApprovalStore implements ApprovalStore {
       const pending = book.pending.find((r) => r.id === id);
       if (!pending) {
         const done = book.completed.find((r) => r.id === id);
-        return { result: { error: done ? alreadyDecided(done) : notFound(idOrPrefix) } };
+        return { result: { error: done ? alreadyDecided(done) : unknownApprovalError(idOrPrefix) } };
       }
       // The stored expiry counts even when nobody was watching the clock: whoever comes first after it settles it.
       if (isDue(pending, now) && pending.onTimeout !== 'escalate' && decision.via !== 'timeout') {
@@ -190,10 +190,6 @@ function alreadyDecided(record: CompletedRecord): OrchError {
     approvalId: record.id,
     decision: record.decision,
   });
-}
-
-function notFound(id: string): OrchError {
-  return new OrchError('not_found', `No approval "${id}" in state/approvals/ (\`orch approvals:list --all\` shows every one)`, { approvalId: id });
 }
 
 function byRequestTime(a: ApprovalRecord, b: ApprovalRecord): number {

@@ -88,4 +88,21 @@ describe('Approvals through the Orch server: REST routes and the CLI going throu
     expect(body.error.code).to.equal('conflict');
     expect(body.error.message).to.contain('already decided by cli-user');
   });
+
+  it('a server started without the approvals plugin sends the CLI back to the files, and it says so', async () => {
+    const bare = await startTestServer({ packages: [], plugins: ['core'] });
+    try {
+      const writer = await bare.home.boot({ only: ['approvals'] });
+      await writer.start();
+      const request = await writer.get<ApprovalStore>(ApprovalStore).request(sampleRequest());
+      await writer.stop();
+      const approve = await runOrch(bare.home.dir, ['approvals:approve', request.id]);
+      expect(approve.code, approve.stderr).to.equal(0);
+      expect(approve.stderr).to.contain('runs without the approvals plugin — working on state/approvals/ directly instead');
+      expect(approve.stdout).to.contain(`Approved ${request.id}`).and.contain('Recorded in state/approvals/completed.json');
+    } finally {
+      await bare.stop();
+      await bare.home.cleanup();
+    }
+  });
 });

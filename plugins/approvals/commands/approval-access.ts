@@ -1,5 +1,6 @@
 import { inject, injectable, optional } from 'inversify';
-import { OrchError, ProcessContext, ServerLink, type ApprovalRecord, type CommandIO } from '../../../kernel/index.js';
+import { isOrchError, ProcessContext, ServerLink, type ApprovalRecord, type CommandIO } from '../../../kernel/index.js';
+import { unknownApprovalError } from '../approval-id.js';
 import type { DecisionBody } from '../approval-routes.js';
 import { FileApprovalStore } from '../file-approval-store.js';
 
@@ -29,7 +30,10 @@ export class ApprovalAccess {
     const location = await this.link?.locate();
     if (location && this.link) {
       notice(io, `(through the Orch server at ${location.baseUrl}, pid ${location.pid})`);
-      return remoteView(this.link);
+      return withFilesFallback(remoteView(this.link), () => {
+        notice(io, `(the Orch server at ${location.baseUrl} runs without the approvals plugin — working on state/approvals/ directly instead)`);
+        return this.filesView();
+      });
     }
     notice(io, '(no Orch server running — working on state/approvals/ directly)');
     return this.filesView();
@@ -43,7 +47,7 @@ export class ApprovalAccess {
       list: ({ all, runId }) => store.list({ includeCompleted: all, runId }),
       async find(id) {
         const record = await store.find(id);
-        if (!record) throw notFound(id);
+        if (!record) throw unknownApprovalError(id);
         return record;
       },
       decide: (id, outcome, comment) => store.decide(id, { outcome, comment, operator, via: 'cli' }),
@@ -67,8 +71,30 @@ function remoteView(link: ServerLink): ApprovalsView {
   };
 }
 
-function notFound(id: string): OrchError {
-  return new OrchError('not_found', `No approval "${id}" in state/approvals/ (\`orch approvals:list --all\` shows every one)`, { approvalId: id });
+/**
+ * A server started without the approvals plugin (`orch start --plugins core`) has no approval
+ * routes; it cannot hold a run that waits for one either, so the files are the right place then.
+ */
+function withFilesFallback(remote: ApprovalsView, files: () => ApprovalsView): ApprovalsView {
+  let fallback: ApprovalsView | undefined;
+  const attempt = async <T>(call: (view: ApprovalsView) => Promise<T>): Promise<T> => {
+    if (fallback) return call(fallback);
+    try {
+      return await call(remote);
+    } catch (error) {
+      if (!(isOrchError(error) && error.code === 'not_found' && error.message.startsWith('No route '))) throw error;
+      fallback = files();
+      return call(fallback);
+    }
+  };
+  return {
+    get via() {
+      return fallback ? fallback.via : remote.via;
+    },
+    list: (options) => attempt((view) => view.list(options)),
+    find: (id) => attempt((view) => view.find(id)),
+    decide: (id, outcome, comment) => attempt((view) => view.decide(id, outcome, comment)),
+  };
 }
 
 /** A dim line on stderr saying where the answer comes from (stdout stays clean for --json). */
