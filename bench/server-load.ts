@@ -50,8 +50,15 @@ try {
     }),
   );
   const ids = new Set(replies);
-  const ended = (): number => client.events().filter((e) => ids.has(e.runId) && (e.type === 'run.completed' || e.type === 'run.failed')).length;
-  await client.waitFor(() => ended() === runs, `all ${runs} runs to end`, 600_000);
+  const ended = new Set<string>();
+  await client.waitFor(
+    (m) => {
+      if (ids.has(m.runId) && (m.type === 'run.completed' || m.type === 'run.failed')) ended.add(m.runId);
+      return ended.size === runs;
+    },
+    `all ${runs} runs to end`,
+    600_000,
+  );
   const elapsed = (performance.now() - began) / 1000;
 
   const events = client.events();

@@ -102,8 +102,15 @@ describe('server: runs through the API with the real executor and approvals', fu
     const runIds = new Set(replies.map((r) => r.body.run.runId as string));
     expect(runIds.size).to.equal(50);
 
-    const ended = (): number => watcher.events().filter((e) => runIds.has(e.runId) && (e.type === 'run.completed' || e.type === 'run.failed')).length;
-    await watcher.waitFor(() => ended() === 50, 'all 50 runs to end', 240_000);
+    const ended = new Set<string>();
+    await watcher.waitFor(
+      (m) => {
+        if (runIds.has(m.runId) && (m.type === 'run.completed' || m.type === 'run.failed')) ended.add(m.runId);
+        return ended.size === 50;
+      },
+      'all 50 runs to end',
+      240_000,
+    );
 
     // Every event of the server's bus reached the client, in order: the sequence has no gap.
     const seqs = watcher.events().map((e) => e.seq);

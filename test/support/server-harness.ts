@@ -122,10 +122,25 @@ export class EventClient {
 
   /** Resolves with the first message (from the start) matching `predicate`. */
   async waitFor(predicate: (message: any) => boolean, what: string, timeoutMs = 15_000): Promise<any> {
+    let checked = 0;
+    let found: any;
+    await this.waitUntil(
+      () => {
+        // Only messages not seen yet: a long stream stays linear.
+        for (; checked < this.messages.length && found === undefined; checked++) if (predicate(this.messages[checked])) found = this.messages[checked];
+        return found !== undefined;
+      },
+      what,
+      timeoutMs,
+    );
+    return found;
+  }
+
+  /** Resolves once `condition` (about everything received so far) holds; checked after each message. */
+  async waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.messages.find(predicate);
-      if (found) return found;
+      if (condition()) return;
       if (this.closed) throw new Error(`Connection closed (${this.closed.code} ${this.closed.reason}) before ${what}; got ${this.describe()}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`Timed out waiting for ${what}; got ${this.describe()}`);
