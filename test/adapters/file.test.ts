@@ -74,7 +74,7 @@ describe('adapters: file', function () {
     it('dry run reports an escaping path without touching anything', async () => {
       const issues = await file.dryRun!({ node: { id: 'n', type: 'local_task', kind: 'file', params: {} } as never, params: file.paramsSchema.parse({ op: 'delete', path: '../../etc/passwd' }), logger: home.kernel.logger });
       expect(issues).to.have.length(1);
-      expect(issues[0]).to.include({ path: 'path' });
+      expect(issues[0]).to.include({ path: 'params.path' });
       expect(issues[0]!.message).to.match(/^"\.\.\/\.\.\/etc\/passwd" is outside the workspace/);
     });
   });

@@ -124,6 +124,6 @@ describe('adapters: http', function () {
     expect(http.riskOf!(http.paramsSchema.parse({ method: 'DELETE', url: 'http://x' }))).to.equal('medium');
     const issues = await http.dryRun!({ node: {} as never, params: http.paramsSchema.parse({ method: 'POST', url: 'http://x', retryNonIdempotent: true }), logger: home.kernel.logger });
     expect(issues).to.have.length(1);
-    expect(issues[0]).to.include({ path: 'retryNonIdempotent', severity: 'warning' });
+    expect(issues[0]).to.include({ path: 'params.retryNonIdempotent', severity: 'warning' });
   });
 });

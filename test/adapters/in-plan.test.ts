@@ -127,7 +127,7 @@ describe('adapters: inside a running plan', function () {
         type: 'local_task',
         kind: 'script',
         waiveApproval: 'test fixture',
-        timeoutMs: 500,
+        timeoutMs: 1500,
         retry: { maxAttempts: 1 },
         params: { command: ['/bin/sh', '-c', 'sleep 60 & echo $! > slow-child.pid; sleep 60'] },
       }),
@@ -135,7 +135,7 @@ describe('adapters: inside a running plan', function () {
     const child = await pidFrom(join(home.dir, 'workspace', 'slow-child.pid'));
     leftovers.push(child);
     expect(record.status).to.equal('needs_attention');
-    expect(record.nodes.slow!.error).to.equal('node "slow" timed out after 500 ms');
+    expect(record.nodes.slow!.error).to.equal('node "slow" timed out after 1500 ms');
     let gone = false;
     for (let i = 0; i < 100 && !gone; i++) {
       gone = await processGone(child);

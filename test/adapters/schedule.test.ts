@@ -99,7 +99,7 @@ describe('adapters: schedule', function () {
 
   it('dry run warns about a past time and a timeout shorter than the wait', async () => {
     const dry = (params: object, node: object = {}) => schedule.dryRun!({ node: node as never, params: schedule.paramsSchema.parse(params), logger: home.kernel.logger });
-    expect((await dry({ at: '2020-01-01T00:00:00Z' }))[0]).to.include({ path: 'at', severity: 'warning' });
+    expect((await dry({ at: '2020-01-01T00:00:00Z' }))[0]).to.include({ path: 'params.at', severity: 'warning' });
     expect((await dry({ after: '1h' }, { timeoutMs: 1000 }))[0]).to.include({ path: 'timeoutMs', severity: 'warning' });
   });
 });

@@ -45,7 +45,7 @@ export class FileAdapter implements NodeAdapter<FileParams, unknown> {
       try {
         await this.workspace.resolve(value, field, params.op === 'delete' || params.op === 'move' || params.op === 'exists' ? 'keep' : 'follow');
       } catch (error) {
-        issues.push({ path: field, message: refusalReason(error, value) });
+        issues.push({ path: `params.${field}`, message: refusalReason(error, value) });
       }
     }
     return issues;

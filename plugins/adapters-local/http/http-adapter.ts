@@ -37,13 +37,13 @@ export class HttpAdapter implements NodeAdapter<HttpParams, HttpOutput> {
     const issues: DryRunIssue[] = [];
     if (params.retryNonIdempotent && !IDEMPOTENT_METHODS.includes(params.method) && !params.idempotencyHeader) {
       issues.push({
-        path: 'retryNonIdempotent',
+        path: 'params.retryNonIdempotent',
         severity: 'warning',
         message: `a retried ${params.method} may take effect twice; set idempotencyHeader (e.g. "Idempotency-Key") if the server deduplicates`,
       });
     }
     if (!params.url.includes('{{') && new URL(params.url).password) {
-      issues.push({ path: 'url', severity: 'warning', message: 'the URL carries a password, which is then stored in the plan; prefer an external_service with a secret from the environment' });
+      issues.push({ path: 'params.url', severity: 'warning', message: 'the URL carries a password, which is then stored in the plan; prefer an external_service with a secret from the environment' });
     }
     return issues;
   }

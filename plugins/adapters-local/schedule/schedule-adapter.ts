@@ -30,7 +30,7 @@ export class ScheduleAdapter implements NodeAdapter<ScheduleParams, ScheduleOutp
   async dryRun({ node, params }: DryRunContext<ScheduleParams>): Promise<DryRunIssue[]> {
     const issues: DryRunIssue[] = [];
     if (params.at !== undefined && Date.parse(params.at) < Date.now()) {
-      issues.push({ path: 'at', severity: 'warning', message: `${params.at} has already passed: the node will fire at once` });
+      issues.push({ path: 'params.at', severity: 'warning', message: `${params.at} has already passed: the node will fire at once` });
     }
     const target = targetOf(params, Date.now());
     if (node.timeoutMs !== undefined && target - Date.now() > node.timeoutMs) {

@@ -34,7 +34,7 @@ export class ScriptAdapter implements NodeAdapter<ScriptParams, ScriptOutput> {
       try {
         await this.workspace.resolve(params.cwd, 'cwd');
       } catch (error) {
-        issues.push({ path: 'cwd', message: refusalReason(error, params.cwd) });
+        issues.push({ path: 'params.cwd', message: refusalReason(error, params.cwd) });
       }
     }
     return issues;
@@ -44,8 +44,8 @@ export class ScriptAdapter implements NodeAdapter<ScriptParams, ScriptOutput> {
     const { params, nodeId } = ctx;
     const problems = scriptTemplateIssues(params, ctx.node);
     if (problems.length > 0) {
-      throw new OrchError('invalid_input', `node "${nodeId}" params.${problems[0]!.path}: ${problems[0]!.message}`, {
-        issues: problems.map((p) => ({ path: `params.${p.path}`, message: p.message })),
+      throw new OrchError('invalid_input', `node "${nodeId}" ${problems[0]!.path}: ${problems[0]!.message}`, {
+        issues: problems.map((p) => ({ path: p.path, message: p.message })),
       });
     }
     const text = (value: string, field: string) => renderScriptText(value, ctx.vars, field, nodeId);

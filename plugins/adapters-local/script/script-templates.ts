@@ -2,6 +2,9 @@ import { OrchError, describeError, renderTemplates, templateExpressions, type Dr
 import type { ScriptParams } from './script-params.js';
 import { templateRoots } from './template-roots.js';
 
+const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\.`[^`]+`)*$/;
+const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Script templates read only the node's own inputs (`vars.<name>`), so everything a script receives
  * from earlier nodes is spelled out in the node's `inputs` mappings, where the approver sees it —
@@ -11,7 +14,7 @@ export function scriptTemplateIssues(params: ScriptParams, node: LeafNode): DryR
   const issues: DryRunIssue[] = [];
   if (typeof params.command === 'string' && templateExpressions(params.command).length > 0) {
     issues.push({
-      path: 'command',
+      path: 'params.command',
       message:
         'templates are never spliced into a shell command: put the value in "env" (e.g. "env": { "NAME": "{{ vars.name }}" }) and write "$NAME" in the command',
     });
@@ -23,21 +26,24 @@ export function scriptTemplateIssues(params: ScriptParams, node: LeafNode): DryR
     try {
       roots = templateRoots(expression, `node "${node.id}" params.${path}`);
     } catch (error) {
-      issues.push({ path, message: describeError(error) });
+      issues.push({ path: `params.${path}`, message: describeError(error) });
       continue;
     }
     for (const { root, name } of roots) {
+      const field = `params.${path}`;
       if (root !== 'vars') {
         const read = name ? `${root}.${name}` : root;
-        const suggested = name ?? root;
+        // A plain path is mapped whole (nodes.fetch.body); anything else by its first two steps.
+        const mapped = SIMPLE_PATH.test(expression) ? expression : read;
+        const suggested = name && INPUT_NAME.test(name) ? name : 'value';
         issues.push({
-          path,
-          message: `script templates read only this node's inputs (vars.<name>), not "${read}": add "inputs": { "${suggested}": "${read}" } to the node and write {{ vars.${suggested} }}`,
+          path: field,
+          message: `script templates read only this node's inputs (vars.<name>), not "${read}": add "inputs": { "${suggested}": "${mapped}" } to the node and write {{ vars.${suggested} }}`,
         });
       } else if (!name) {
-        issues.push({ path, message: 'name the input: {{ vars.<name> }}' });
+        issues.push({ path: field, message: 'name the input: {{ vars.<name> }}' });
       } else if (!inputs.includes(name)) {
-        issues.push({ path, message: `vars.${name} is not an input of this node; its inputs: ${inputs.length > 0 ? inputs.join(', ') : '(none — add "inputs")'}` });
+        issues.push({ path: field, message: `vars.${name} is not an input of this node; its inputs: ${inputs.length > 0 ? inputs.join(', ') : '(none — add "inputs")'}` });
       }
     }
   }
