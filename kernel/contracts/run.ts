@@ -54,6 +54,8 @@ export const RunRecordSchema = z.object({
   planVersion: z.number().int().positive(),
   /** The plan's name, for lists. */
   planName: z.string().optional(),
+  /** How many leaf nodes the plan has (progress displays: `3/12 done`). */
+  leafCount: z.number().int().nonnegative().optional(),
   status: RunStatusSchema,
   /** `json`: checkpoints in `state/checkpoints/<runId>/`; `memory`: LangGraph's MemorySaver, this process only. */
   mode: z.enum(['json', 'memory']),

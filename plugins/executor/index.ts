@@ -1,4 +1,5 @@
 import { CliCommand, definePlugin, EventBus, HttpRoutes, RunService } from '../../kernel/index.js';
+import { RunAccess } from './commands/run-access.js';
 import { RUN_COMMANDS } from './commands/run-commands.js';
 import { RunRoutes } from './http/run-routes.js';
 import { ExecutorRunService } from './run/executor-run-service.js';
@@ -17,6 +18,7 @@ export default definePlugin({
     bind(RunService).toService(ExecutorRunService);
     bind(RunRoutes).toSelf();
     bind(HttpRoutes).toService(RunRoutes);
+    bind(RunAccess).toSelf();
     for (const command of RUN_COMMANDS) {
       bind(command).toSelf();
       bind(CliCommand).toService(command);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createExecutorHome, planOf, task, type ExecutorHome, type ExecutorKernel } from '../support/executor-home.js';
-import { sleepGauge } from '../support/executor-adapters.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { latch } from '../support/executor-adapters.js';
 
 /** Each composite type and mixes of them, run end to end through the real executor plugin. */
 describe('executor: composite nodes', function () {
@@ -161,19 +162,39 @@ describe('executor: composite nodes', function () {
     expect(record.nodes.report!.outputSummary).to.contain('"special":1');
   });
 
-  it('never runs more leaves at once than the cap: a parallel of 30 sleeps at maxConcurrency 4', async () => {
-    sleepGauge.reset();
-    const children = Array.from({ length: 30 }, (_, i) => task(`s${i}`, 'sleep', { ms: 5 }));
-    const record = await run(planOf('capped', { id: 'fan', type: 'parallel', maxConcurrency: 4, children }));
-    expect(record.status).to.equal('completed');
-    expect(sleepGauge.peak).to.equal(4);
+  /** Starts a run whose leaves all block on the latch; returns once no more can start, then releases them. */
+  async function holdAtCap(document: Record<string, unknown>, total: number, cap: number): Promise<{ peak: number; status: string }> {
+    latch.close();
+    const started = await ex.runs.start({ document }, { operator: 'tester', wait: false });
+    // Bounded wait until the cap is reached; the other leaves stay queued behind it (none can leave).
+    for (let i = 0; i < 1000 && latch.gauge.active < cap; i++) await sleep(10);
+    // Give any leaf that could wrongly get past the limit the time to show up.
+    for (let i = 0; i < 10; i++) await sleep(10);
+    const peak = latch.gauge.peak;
+    latch.open();
+    const record = await waitUntilSettled(ex, started.runId);
+    expect(Object.keys(record.nodes)).to.have.length(total);
+    return { peak, status: record.status };
+  }
+
+  it('never runs more leaves at once than a parallel node allows: 30 blocked leaves at maxConcurrency 4', async () => {
+    const children = Array.from({ length: 30 }, (_, i) => task(`s${i}`, 'latch'));
+    const result = await holdAtCap(planOf('capped', { id: 'fan', type: 'parallel', maxConcurrency: 4, children }), 30, 4);
+    expect(result).to.deep.equal({ peak: 4, status: 'completed' });
   });
 
   it('caps the whole run at 10 even across nested parallels', async () => {
-    sleepGauge.reset();
-    const group = (g: number) => ({ id: `g${g}`, type: 'parallel', children: Array.from({ length: 8 }, (_, i) => task(`g${g}s${i}`, 'sleep', { ms: 5 })) });
-    const record = await run(planOf('nested-cap', { id: 'fan', type: 'parallel', children: [group(1), group(2), group(3)] }));
-    expect(record.status).to.equal('completed');
-    expect(sleepGauge.peak).to.equal(10);
+    const group = (g: number) => ({ id: `g${g}`, type: 'parallel', children: Array.from({ length: 8 }, (_, i) => task(`g${g}s${i}`, 'latch')) });
+    const result = await holdAtCap(planOf('nested-cap', { id: 'fan', type: 'parallel', children: [group(1), group(2), group(3)] }), 24, 10);
+    expect(result).to.deep.equal({ peak: 10, status: 'completed' });
   });
 });
+
+async function waitUntilSettled(ex: ExecutorKernel, runId: string) {
+  let record = await ex.runs.get(runId);
+  for (let i = 0; i < 500 && record.status === 'running'; i++) {
+    await sleep(20);
+    record = await ex.runs.get(runId);
+  }
+  return record;
+}

@@ -39,6 +39,36 @@ export const sleepAdapter = local('sleep', z.object({ ms: z.number().int().nonne
   }
 });
 
+/**
+ * Blocks every call until `latch.open()`: a test holds a wide parallel node at its concurrency limit,
+ * sees exactly how many calls got in, then lets them all go. `latch.gauge` counts them.
+ */
+export const latch = {
+  gauge: { active: 0, peak: 0 },
+  release: undefined as (() => void) | undefined,
+  waiting: Promise.resolve(),
+  close(): void {
+    this.gauge = { active: 0, peak: 0 };
+    this.waiting = new Promise<void>((resolve) => {
+      this.release = resolve;
+    });
+  },
+  open(): void {
+    this.release?.();
+  },
+};
+
+export const latchAdapter = local('latch', z.object({}).passthrough(), async () => {
+  latch.gauge.active += 1;
+  latch.gauge.peak = Math.max(latch.gauge.peak, latch.gauge.active);
+  try {
+    await latch.waiting;
+    return { released: true };
+  } finally {
+    latch.gauge.active -= 1;
+  }
+});
+
 /** Fails its first `failures` attempts (`failures` ≥ 99: always), then returns the attempt. */
 export const flakyAdapter = local('flaky', z.object({ failures: z.number().int().nonnegative(), message: z.string().optional() }), async (ctx) => {
   if (ctx.attempt <= ctx.params.failures) throw new Error(ctx.params.message ?? `flaky failure on attempt ${ctx.attempt}`);
@@ -85,4 +115,4 @@ export function hookAdapter(kind: string, action: (ctx: NodeRunContext<Record<st
   }) as NodeAdapter;
 }
 
-export const TEST_ADAPTERS: NodeAdapter[] = [noopAdapter, echoAdapter, sleepAdapter, flakyAdapter, riskyAdapter, ledgerAdapter] as NodeAdapter[];
+export const TEST_ADAPTERS: NodeAdapter[] = [noopAdapter, echoAdapter, sleepAdapter, latchAdapter, flakyAdapter, riskyAdapter, ledgerAdapter] as NodeAdapter[];

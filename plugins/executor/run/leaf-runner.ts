@@ -21,6 +21,7 @@ import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { pauseForPerson } from './pause-for-person.js';
 import { adapterOf, iterationOf, nodeState, publish, scopeOf, summarize, type RunEnvironment } from './run-environment.js';
 import { acquireAll } from './semaphore.js';
+import { StateWriteError } from './write-failure.js';
 
 const DEFAULT_RETRY: RetryPolicy = RetryPolicySchema.parse({});
 /** Backoff never waits longer than this, whatever the policy multiplies to. */
@@ -53,17 +54,24 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
   for (;;) {
     const resumedAttempt = (entry.status === 'running' || entry.status === 'succeeded') && entry.attempts > 0;
     const attempt = resumedAttempt ? entry.attempts : entry.attempts + 1;
-    const startedAt = new Date();
-    Object.assign(entry, { status: 'running', attempts: attempt, startedAt: startedAt.toISOString(), error: undefined, finishedAt: undefined });
-    await env.live.changed();
-    publish(env, { type: 'node.started', runId: env.live.record.runId, nodeId: node.id, attempt });
+    let startedAt = new Date();
+    // Marked running (and persisted, so a crash reuses this attempt's idempotency key) once the
+    // node holds its concurrency slot, right before the adapter is called.
+    const began = async (): Promise<void> => {
+      startedAt = new Date();
+      Object.assign(entry, { status: 'running', attempts: attempt, startedAt: startedAt.toISOString(), error: undefined, finishedAt: undefined });
+      await env.live.changed();
+      publish(env, { type: 'node.started', runId: env.live.record.runId, nodeId: node.id, attempt });
+    };
 
     let output: unknown;
     try {
-      output = await attemptOnce(env, node, adapter, placement, state, attempt, iteration);
+      output = await attemptOnce(env, node, adapter, placement, state, attempt, iteration, began);
     } catch (error) {
+      if (error instanceof StateWriteError) throw error;
       if (env.signal.aborted) throw env.signal.reason ?? error;
       const message = describeError(error);
+      if (entry.attempts < attempt) entry.attempts = attempt; // failed before it got a slot (bad params)
       const tried = attempt - (entry.attemptsBeforeRetry ?? 0);
       const retryable = !(isOrchError(error) && error.code === 'invalid_input');
       publish(env, { type: 'node.failed', runId: env.live.record.runId, nodeId: node.id, attempt, error: message });
@@ -129,6 +137,7 @@ async function attemptOnce(
   state: RunStateValues,
   attempt: number,
   iteration: string | undefined,
+  began: () => Promise<void>,
 ): Promise<unknown> {
   const vars: Record<string, unknown> = {};
   for (const [name, expression] of Object.entries(node.inputs ?? {})) {
@@ -147,6 +156,7 @@ async function attemptOnce(
   const signal = AbortSignal.any([env.signal, timeout.signal]);
   let timer: NodeJS.Timeout | undefined;
   try {
+    await began();
     const entry = nodeState(env, node);
     const runId = env.live.record.runId;
     const context: NodeRunContext<unknown> = {

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OrchError, readJsonFile, RunRecordSchema, withFileLock, writeJsonFile, type RunRecord } from '../../../kernel/index.js';
 import { CoalescingWriter } from '../coalescing-writer.js';
+import { StateWriteError } from './write-failure.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
@@ -81,13 +82,21 @@ export class LiveRecord {
   /** Marks the record changed and, in JSON mode, writes it. Rejects with `write_failed`. */
   async changed(): Promise<void> {
     this.record.updatedAt = new Date().toISOString();
-    if (this.record.mode === 'json') await this.writer.request();
+    if (this.record.mode === 'json') await this.write();
   }
 
   /** Writes the record whatever the mode (the run stopped or waits). */
   async save(): Promise<void> {
     this.record.updatedAt = new Date().toISOString();
-    await this.writer.request();
+    await this.write();
+  }
+
+  private async write(): Promise<void> {
+    try {
+      await this.writer.request();
+    } catch (error) {
+      throw new StateWriteError(error);
+    }
   }
 
   idle(): Promise<void> {

@@ -27,6 +27,7 @@ import { isPauseReason, type PauseReason } from './pause-for-person.js';
 import { requiresApproval, type RunEnvironment } from './run-environment.js';
 import { RunCancelled, RunFailure } from './run-failure.js';
 import type { LiveRecord } from './run-records.js';
+import { findWriteFailure } from './write-failure.js';
 import { Semaphore } from './semaphore.js';
 
 export interface RunSessionOptions {
@@ -343,17 +344,6 @@ export class RunSession {
       this.options.logger.error(`Could not write the record of run ${record.runId}: ${describeError(error)}`);
     }
   }
-}
-
-/** The `write_failed` error behind a failure, if the state folder refused a write. */
-export function findWriteFailure(error: unknown): Error | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if (isOrchError(current) && current.code === 'write_failed') return current;
-    const code = (current as NodeJS.ErrnoException).code;
-    if (code && ['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EDQUOT', 'ENOTDIR', 'EIO'].includes(code)) return current as Error;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /**

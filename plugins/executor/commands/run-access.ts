@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject, injectable, optional } from 'inversify';
+import {
+  EventBus,
+  ProcessContext,
+  RunService,
+  ServerLink,
+  type CommandIO,
+  type RunCheckpointInfo,
+  type RunRecord,
+} from '../../../kernel/index.js';
+import { filterRuns } from '../http/run-routes.js';
+import { dim } from './run-text.js';
+
+export type PlanRef = { planId: string; version?: number } | { document: unknown; source: string };
+
+/** What a command sees of the runs: through the live server, or this process's own executor. */
+export interface RunsView {
+  readonly via: 'server' | 'direct';
+  /** Starts a run and follows it until it ends or waits for a person. */
+  start(plan: PlanRef, options: { inputs: Record<string, string>; memory: boolean }, onProgress: (r: RunRecord) => void): Promise<RunRecord>;
+  resume(runId: string, options: { retryNode?: string; skipNode?: string }, onProgress: (r: RunRecord) => void): Promise<RunRecord>;
+  replay(runId: string, options: { from?: string }, onProgress: (r: RunRecord) => void): Promise<RunRecord>;
+  get(runId: string): Promise<RunRecord>;
+  list(filter: { status?: string; planId?: string; limit?: number }): Promise<RunRecord[]>;
+  cancel(runId: string): Promise<RunRecord>;
+  history(runId: string): Promise<RunCheckpointInfo[]>;
+}
+
+/** How often a command following a run on the server asks for its record. */
+const POLL_MS = 250;
+
+/**
+ * Picks how a `run:*` command works and says so on stderr: through a running Orch server (which
+ * then executes the run, and resumes it by itself after approvals) when `state/server.json` names
+ * one that answers, else in this process on the JSON files.
+ */
+@injectable()
+export class RunAccess {
+  constructor(
+    @inject(RunService) private readonly runs: RunService,
+    @inject(EventBus) private readonly bus: EventBus,
+    @inject(ProcessContext) private readonly process: ProcessContext,
+    @inject(ServerLink) @optional() private readonly link: ServerLink | undefined,
+  ) {}
+
+  async open(io: CommandIO, options: { memory?: boolean } = {}): Promise<RunsView> {
+    // A memory-mode run is for debugging in this terminal: it never goes to the server.
+    const location = options.memory ? undefined : await this.link?.locate();
+    if (location && this.link) {
+      notice(io, `(through the Orch server at ${location.baseUrl}, pid ${location.pid})`);
+      return remoteView(this.link);
+    }
+    notice(io, options.memory ? '(memory mode — running in this process, checkpoints in memory only)' : '(no Orch server running — working on the files directly)');
+    return this.directView();
+  }
+
+  private directView(): RunsView {
+    const { runs, bus } = this;
+    const operator = this.process.operator;
+    /** Feeds `onProgress` the record of the run this process executes, on every event about it. */
+    const follow = <T>(onProgress: (r: RunRecord) => void, work: (watch: (runId: string) => void) => Promise<T>): Promise<T> => {
+      const watched = new Set<string>();
+      const unsubscribe = bus.subscribe((event) => {
+        const runId = 'runId' in event ? event.runId : undefined;
+        if (!runId) return;
+        if (event.type === 'run.started') watched.add(runId);
+        if (watched.has(runId) && (event.type.startsWith('node.') || event.type.startsWith('run.'))) void runs.get(runId).then(onProgress, () => undefined);
+      });
+      return work((runId) => watched.add(runId)).finally(unsubscribe);
+    };
+    return {
+      via: 'direct',
+      start: (plan, options, onProgress) =>
+        follow(onProgress, () => runs.start(plan, { operator, inputs: options.inputs, inputsAsText: true, memory: options.memory, wait: true })),
+      resume: (runId, options, onProgress) =>
+        follow(onProgress, (watch) => {
+          watch(runId);
+          return runs.resume(runId, { operator, ...options, wait: true });
+        }),
+      replay: (runId, options, onProgress) => follow(onProgress, () => runs.replay(runId, { operator, from: options.from, wait: true })),
+      get: (runId) => runs.get(runId),
+      list: async (filter) => filterRuns(await runs.list(), filter),
+      cancel: (runId) => runs.cancel(runId, { operator }),
+      history: (runId) => runs.history(runId),
+    };
+  }
+}
+
+function remoteView(link: ServerLink): RunsView {
+  const enc = encodeURIComponent;
+  const get = async (runId: string) => (await link.request<{ run: RunRecord }>('GET', `/runs/${enc(runId)}`)).run;
+  /** Polls a run the server executes until it stops running. */
+  const followUntilSettled = async (record: RunRecord, onProgress: (r: RunRecord) => void): Promise<RunRecord> => {
+    let current = record;
+    onProgress(current);
+    while (current.status === 'running') {
+      await sleep(POLL_MS);
+      current = await get(record.runId);
+      onProgress(current);
+    }
+    return current;
+  };
+  return {
+    via: 'server',
+    async start(plan, options, onProgress) {
+      const body = { ...plan, inputs: options.inputs, inputsAsText: true, memory: options.memory, wait: false };
+      const { run } = await link.request<{ run: RunRecord }>('POST', '/runs', body);
+      return followUntilSettled(run, onProgress);
+    },
+    async resume(runId, options, onProgress) {
+      // The request answers when the run settles; meanwhile the record is polled for progress.
+      let settled = false;
+      const request = link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/resume`, { ...options, wait: true }).finally(() => {
+        settled = true;
+      });
+      const poll = (async () => {
+        while (!settled) {
+          await sleep(POLL_MS);
+          const record = settled ? undefined : await get(runId).catch(() => undefined);
+          if (record && !settled) onProgress(record);
+        }
+      })();
+      const { run } = await request;
+      await poll;
+      onProgress(run);
+      return run;
+    },
+    async replay(runId, options, onProgress) {
+      const { run } = await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/replay`, { from: options.from, wait: false });
+      return followUntilSettled(run, onProgress);
+    },
+    get,
+    async list(filter) {
+      const query = new URLSearchParams(
+        Object.entries(filter)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString();
+      return (await link.request<{ runs: RunRecord[] }>('GET', `/runs${query ? `?${query}` : ''}`)).runs;
+    },
+    cancel: async (runId) => (await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/cancel`)).run,
+    history: async (runId) => (await link.request<{ checkpoints: RunCheckpointInfo[] }>('GET', `/runs/${enc(runId)}/history`)).checkpoints,
+  };
+}
+
+/** A dim line on stderr saying where the answer comes from (stdout stays clean for --json). */
+function notice(io: CommandIO, text: string): void {
+  if (io.json) return;
+  io.err(process.stderr.isTTY ? dim(text) : text);
+}
