@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AGENT_NAME_PATTERN, reply, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
 import { summarize } from './agent-summary.js';
 import { MetaAgent } from './meta-agent.js';
+import { ModelClients } from './model-clients.js';
 import { FileAgentRegistry } from './registry.js';
 
 const NameParams = z.strictObject({ name: z.string().min(1) });
@@ -43,6 +44,7 @@ export class AgentRoutes implements HttpRoutes {
   constructor(
     @inject(FileAgentRegistry) private readonly registry: FileAgentRegistry,
     @inject(MetaAgent) private readonly meta: MetaAgent,
+    @inject(ModelClients) private readonly clients: ModelClients,
   ) {}
 
   routes(): HttpRoute[] {
@@ -52,7 +54,10 @@ export class AgentRoutes implements HttpRoutes {
         method: 'GET',
         path: '/agents',
         summary: 'Registered agents (name, model, tools, risk, source) and invalid files of agents-config/',
-        handle: async () => ({ agents: this.registry.list().map((a) => summarize(a, label)), problems: this.registry.problems() }),
+        handle: async () => {
+          const models = await this.clients.settings();
+          return { agents: this.registry.list().map((a) => summarize(a, label, models)), problems: this.registry.problems() };
+        },
       },
       {
         method: 'GET',
@@ -71,7 +76,7 @@ export class AgentRoutes implements HttpRoutes {
         body: RegisterBodySchema,
         handle: async ({ body }) => {
           const agent = await this.registry.register(body.config as never, { persist: body.persist, overwrite: body.overwrite });
-          return reply(201, { agent: summarize(agent, label) });
+          return reply(201, { agent: summarize(agent, label, await this.clients.settings()) });
         },
       },
       {

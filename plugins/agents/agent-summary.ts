@@ -1,11 +1,12 @@
 import type { AgentConfig, RegisteredAgent } from '../../kernel/index.js';
+import { effectiveModel, type ModelsConfig } from './models-config.js';
 
 /** One line of `agents:config:list` and `GET /api/agents`. */
 export interface AgentSummary {
   name: string;
   version: string;
   description: string;
-  /** `provider/model`, with `default` for what `config/models.json` decides. */
+  /** `provider/model` the agent runs on (defaults filled in from `config/models.json`). */
   model: string;
   tools: string[];
   riskLevel: AgentConfig['riskLevel'];
@@ -17,13 +18,14 @@ export interface AgentSummary {
   loadedAt: string;
 }
 
-export function summarize(agent: RegisteredAgent, label: (file: string) => string): AgentSummary {
+export function summarize(agent: RegisteredAgent, label: (file: string) => string, models: ModelsConfig): AgentSummary {
   const { config } = agent;
+  const model = effectiveModel(models, { provider: config.model.provider, model: config.model.name });
   return {
     name: config.name,
     version: config.version,
     description: config.description,
-    model: `${config.model.provider ?? 'default'}/${config.model.name ?? 'default'}`,
+    model: `${model.provider}/${model.model}`,
     tools: config.tools.map((t) => ('mcp' in t ? `mcp:${t.mcp}${t.allow ? `(${t.allow.join(',')})` : '(all)'}` : `function:${t.function}`)),
     riskLevel: config.riskLevel,
     maxTurns: config.maxTurns,

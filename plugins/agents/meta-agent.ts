@@ -97,6 +97,8 @@ export class MetaAgent {
   }
 
   async generate(request: GenerateAgentRequest): Promise<GeneratedAgent> {
+    // An unreachable model is the likeliest failure: report it before spending seconds on MCP servers.
+    await this.clients.reach(await this.clients.resolve({ provider: request.provider, model: request.model }), request.signal);
     const mcpTools = await this.checker.mcpTools();
     const schema = DraftSchema.transform((draft, ctx) => {
       const config = toConfig(request.name ? { ...draft, name: request.name } : draft, ctx);

@@ -85,6 +85,12 @@ export interface ResolvedModel {
   apiKey: string;
 }
 
+/** Provider and model a choice comes to, without looking up keys (for listings). */
+export function effectiveModel(config: ModelsConfig, choice: { provider?: string; model?: string }): { provider: string; model: string } {
+  const provider = choice.provider ?? config.default.provider;
+  return { provider, model: choice.model ?? config.providers[provider]?.defaultModel ?? config.default.model };
+}
+
 /** Placeholder key for servers that need none (the OpenAI SDK insists on a non-empty key). */
 export const NO_KEY = 'orch-no-key';
 

@@ -3,6 +3,7 @@ import { OrchError, ServerLink, type AgentConfig, type CommandIO, type Registere
 import type { GenerateBody, RegisterBody } from '../agent-routes.js';
 import { summarize, type AgentSummary } from '../agent-summary.js';
 import { MetaAgent, type GeneratedAgent } from '../meta-agent.js';
+import { ModelClients } from '../model-clients.js';
 import { FileAgentRegistry } from '../registry.js';
 
 /** A registered agent as the commands show it (the file relative to the home). */
@@ -36,6 +37,7 @@ export class AgentsAccess {
   constructor(
     @inject(FileAgentRegistry) private readonly registry: FileAgentRegistry,
     @inject(MetaAgent) private readonly meta: MetaAgent,
+    @inject(ModelClients) private readonly clients: ModelClients,
     @inject(ServerLink) @optional() private readonly link: ServerLink | undefined,
   ) {}
 
@@ -50,11 +52,14 @@ export class AgentsAccess {
   }
 
   private filesView(): AgentsView {
-    const { registry, meta } = this;
+    const { registry, meta, clients } = this;
     const label = (file: string) => registry.label(file);
     return {
       via: 'files',
-      list: async () => ({ agents: registry.list().map((a) => summarize(a, label)), problems: registry.problems() }),
+      async list() {
+        const models = await clients.settings();
+        return { agents: registry.list().map((a) => summarize(a, label, models)), problems: registry.problems() };
+      },
       async get(name) {
         const agent = registry.ensure(name);
         return { ...agent, file: agent.file ? label(agent.file) : undefined };
@@ -63,7 +68,7 @@ export class AgentsAccess {
         if (!persist) {
           throw new OrchError('invalid_input', '--memory needs a running Orch server (orch start): without one, an agent kept only in memory would vanish when this command ends');
         }
-        return summarize(await registry.register(config, { persist: true, overwrite }), label);
+        return summarize(await registry.register(config, { persist: true, overwrite }), label, await clients.settings());
       },
       async remove(name, { keepFile }) {
         if (keepFile) throw new OrchError('invalid_input', '--keep-file needs a running Orch server: without one there is nothing to unload but the file');
