@@ -71,7 +71,7 @@ export class FileAgentRegistry implements AgentRegistry {
     if (found) return found;
     const known = [...this.agents.keys()].sort();
     const broken = this.problems().find((p) => p.file.endsWith(`/${name}.json`));
-    const why = broken ? ` (${broken.message})` : '';
+    const why = broken ? ` (${broken.file} is invalid: ${broken.message})` : '';
     throw new OrchError(
       'not_found',
       `No agent "${name}" in the registry${why}; known agents: ${known.length ? known.join(', ') : 'none'} (orch agents:config:list)`,
