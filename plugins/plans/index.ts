@@ -1,15 +1,19 @@
 import { CliCommand, definePlugin, HttpRoutes, PlanStore, PlanValidator } from '../../kernel/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { PlanAccess } from './commands/plan-access.js';
+import { PlanDesignCommand } from './commands/plan-design-command.js';
 import { PlanDiffCommand } from './commands/plan-diff-command.js';
 import { PlanDryRunCommand } from './commands/plan-dry-run-command.js';
 import { PlanListCommand } from './commands/plan-list-command.js';
 import { PlanNodeTypesCommand } from './commands/plan-node-types-command.js';
+import { PlanReplanCommand } from './commands/plan-replan-command.js';
 import { PlanRollbackCommand } from './commands/plan-rollback-command.js';
 import { PlanSaveCommand } from './commands/plan-save-command.js';
 import { PlanSchemaCommand } from './commands/plan-schema-command.js';
 import { PlanShowCommand } from './commands/plan-show-command.js';
 import { PlanVersionsCommand } from './commands/plan-versions-command.js';
+import { DesignCatalogReader } from './design/design-catalog.js';
+import { PlanDesigner } from './design/plan-designer.js';
 import { NodeTypeCatalog } from './node-type-catalog.js';
 import { PlanRoutes } from './plan-routes.js';
 import { FilePlanStore } from './store/file-plan-store.js';
@@ -27,6 +31,8 @@ const COMMANDS = [
   PlanRollbackCommand,
   PlanDiffCommand,
   PlanDryRunCommand,
+  PlanDesignCommand,
+  PlanReplanCommand,
 ];
 
 /**
@@ -42,6 +48,8 @@ export default definePlugin({
     bind(NodeTypeCatalog).toSelf();
     bind(CheckedPlanSaver).toSelf();
     bind(PlanAccess).toSelf();
+    bind(DesignCatalogReader).toSelf();
+    bind(PlanDesigner).toSelf();
 
     bind(PlanRoutes).toSelf();
     bind(HttpRoutes).toService(PlanRoutes);

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { PLAN_ID_PATTERN, PlanStore, PlanValidator, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
+import { PlanDesigner, type DesignResult } from './design/plan-designer.js';
 import { NodeTypeCatalog } from './node-type-catalog.js';
 import { diffPlans } from './plan-diff.js';
 import { planJsonSchema } from './plan-json-schema.js';
@@ -17,6 +18,7 @@ export class PlanRoutes implements HttpRoutes {
     @inject(PlanValidator) private readonly validator: PlanValidator,
     @inject(CheckedPlanSaver) private readonly saver: CheckedPlanSaver,
     @inject(NodeTypeCatalog) private readonly nodeTypes: NodeTypeCatalog,
+    @inject(PlanDesigner) private readonly designer: PlanDesigner,
   ) {}
 
   routes(): HttpRoute[] {
@@ -49,6 +51,41 @@ export class PlanRoutes implements HttpRoutes {
             return this.validator.dryRun(plan, { source: `plan ${plan.id} v${plan.version}` });
           }
           return this.validator.dryRun(body.plan, { source: body.source ?? 'request body' });
+        },
+      },
+      {
+        method: 'POST',
+        path: '/plans/design',
+        summary: 'Design a plan for a goal with the model: { goal, id?, save?, rounds?, provider?, model? }',
+        body: z.object({
+          goal: z.string().min(1, 'give the business goal'),
+          id: PlanIdParams.shape.planId.optional(),
+          save: z.boolean().default(false),
+          rounds: z.number().int().min(0).max(10).optional(),
+          provider: z.string().optional(),
+          model: z.string().optional(),
+        }),
+        handle: async ({ body, operator }) => {
+          const result = await this.designer.design(body.goal, { planId: body.id, rounds: body.rounds, provider: body.provider, model: body.model });
+          return this.answer(result, body.save, operator, 'design');
+        },
+      },
+      {
+        method: 'POST',
+        path: '/plans/:planId/replan',
+        summary: "The next version of a plan from its goal, a run's outcome and feedback: { runId?, feedback?, save? (default true) }",
+        params: PlanIdParams,
+        body: z.object({
+          runId: z.string().optional(),
+          feedback: z.string().optional(),
+          save: z.boolean().default(true),
+          rounds: z.number().int().min(0).max(10).optional(),
+          provider: z.string().optional(),
+          model: z.string().optional(),
+        }),
+        handle: async ({ params, body, operator }) => {
+          const result = await this.designer.replan(params.planId, { ...body });
+          return this.answer(result, body.save, operator, result.run ? `replan after run ${result.run.runId}` : 'replan');
         },
       },
       {
@@ -95,5 +132,18 @@ export class PlanRoutes implements HttpRoutes {
         handle: async () => ({ nodeTypes: this.nodeTypes.describe() }),
       },
     ];
+  }
+
+  private async answer(result: DesignResult, save: boolean, operator: string, origin: string) {
+    const saved = save ? (await this.saver.save(result.document, { operator, origin, source: `the ${origin.startsWith('replan') ? 're-planned' : 'designed'} plan` })).plan : undefined;
+    return {
+      plan: result.document,
+      rounds: result.rounds,
+      report: result.report,
+      usage: result.usage ?? null,
+      provider: result.provider ?? null,
+      model: result.model ?? null,
+      saved: saved ? { id: saved.id, version: saved.version } : null,
+    };
   }
 }

@@ -70,7 +70,7 @@ describe('plans: schema of the nine node types', () => {
         ],
       }),
     );
-    const root = parsed.root as { maxConcurrency: number; children: Record<string, unknown>[] };
+    const root = parsed.root as unknown as { maxConcurrency: number; children: Record<string, unknown>[] };
     expect(root.maxConcurrency).to.equal(10);
     expect(root.children[0]!.retry).to.deep.equal({ maxAttempts: 3, backoffMs: 1000, factor: 2 });
     expect(root.children[1]).to.include({ onTimeout: 'reject', onReject: 'fail' });
