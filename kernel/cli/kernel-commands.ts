@@ -55,6 +55,8 @@ async function start(args: Record<string, unknown>, globals: GlobalOptions, io: 
     return 1;
   }
   io.err(`Orch ${kernel.process.kernelVersion} started in ${kernel.paths.home} (pid ${process.pid}) with plugins: ${loaded.join(', ') || 'none'}`);
+  const serving = kernel.container.isBound(ServerLink) ? await kernel.get<ServerLink>(ServerLink).locate() : undefined;
+  if (serving) io.err(`Listening on ${serving.baseUrl} — REST ${serving.baseUrl}/api, events ${serving.baseUrl.replace(/^http/, 'ws')}/api/events`);
   for (const entry of broken) io.err(`  plugin ${entry.id} ${entry.status}: ${entry.reason}`);
   // Keep the process alive until a signal stops the kernel (the server plugin's socket may not exist).
   const keepAlive = setInterval(() => undefined, 1 << 30);

@@ -32,8 +32,8 @@ export default definePlugin({
 
   async start({ process, services }) {
     if (process.role !== 'server') return;
-    const location = await services.get<OrchServer>(OrchServer).start(services.getAll<HttpRoutes>(HttpRoutes).flatMap((r) => r.routes()));
-    globalThis.process.stderr.write(`Orch server listening on ${location.baseUrl} (REST ${location.baseUrl}/api, events ${location.baseUrl.replace(/^http/, 'ws')}/api/events)\n`);
+    // `orch start` prints the URL once every plugin started; the log has it too.
+    await services.get<OrchServer>(OrchServer).start(services.getAll<HttpRoutes>(HttpRoutes).flatMap((r) => r.routes()));
   },
 
   async stop({ process, services }) {

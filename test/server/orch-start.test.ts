@@ -42,7 +42,7 @@ describe('server: orch start, orch status and graceful shutdown (child processes
     started.push(orch);
     const location = await orch.ready(home.dir);
     expect(location.host).to.equal('127.0.0.1');
-    expect(orch.stderr).to.contain(`Orch server listening on ${location.baseUrl}`);
+    await eventually(async () => orch.stderr.includes(`Listening on ${location.baseUrl} — REST ${location.baseUrl}/api`), 'the URL on stderr');
 
     const viaServer = await runOrch(['status', '--home', home.dir, '--plugins', 'core', '--json']);
     expect(viaServer.code, viaServer.stderr).to.equal(0);
