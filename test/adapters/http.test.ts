@@ -102,6 +102,12 @@ describe('adapters: http', function () {
     expect(error.message).to.match(/^GET http:\/\/127\.0\.0\.1:\d+\/x failed: .*ECONNREFUSED.* after 2 tries$/);
   });
 
+  it('a port fetch refuses (the Fetch standard\'s "bad ports") is a clear error, not retried', async () => {
+    const error = await failureOf(run({ url: 'http://127.0.0.1:6000/x', ...fast }));
+    expect(error.code).to.equal('invalid_input');
+    expect(error.message).to.contain('port 6000 is one that fetch refuses to call');
+  });
+
   it('caps the answer size: declared or streamed, the node fails and says which limit', async () => {
     const declared = await failureOf(run({ url: `${server.url}/large?bytes=200000`, maxResponseBytes: 100_000 }));
     expect(declared.code).to.equal('invalid_input');

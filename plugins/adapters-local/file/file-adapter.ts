@@ -52,9 +52,16 @@ export class FileAdapter implements NodeAdapter<FileParams, unknown> {
   }
 
   async run(ctx: NodeRunContext<FileParams>): Promise<unknown> {
-    const ops = new FileOperations(this.workspace, ctx);
-    const p = ctx.params;
     ctx.signal.throwIfAborted();
+    const output = await this.operate(new FileOperations(this.workspace, ctx), ctx.params);
+    // One line per operation, with the paths (never file content): the trail a host's audit needs.
+    const { op } = ctx.params;
+    const { content: _content, entries: _entries, ...facts } = output as Record<string, unknown>;
+    ctx.logger.info(`File ${op} ${describeTarget(ctx.params)}`, { op, ...facts });
+    return output;
+  }
+
+  private operate(ops: FileOperations, p: FileParams): Promise<unknown> {
     switch (p.op) {
       case 'read':
         return ops.read(p);
@@ -74,4 +81,8 @@ export class FileAdapter implements NodeAdapter<FileParams, unknown> {
         return ops.exists(p);
     }
   }
+}
+
+function describeTarget(p: FileParams): string {
+  return 'from' in p ? `${p.from} → ${p.to}` : p.path;
 }

@@ -63,6 +63,12 @@ function failureOf(error: unknown, request: HttpExchangeRequest, tryTimeout: Abo
   if (request.signal.aborted) return (request.signal.reason as Error) ?? new OrchError('cancelled', `${label} was cancelled`);
   if (tryTimeout.aborted) return new TransientHttpFailure(`${label} got no complete answer within ${request.timeoutMs} ms`);
   const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+  if (cause?.message === 'bad port') {
+    // Fetch (WHATWG) refuses some ports outright (25, 6000, 6665-6669, …): no retry can help.
+    return new OrchError('invalid_input', `${label}: port ${request.url.port} is one that fetch refuses to call ("bad port" list of the Fetch standard); use another port`, {
+      issues: [{ path: 'params.url', message: `port ${request.url.port} is blocked by fetch` }],
+    });
+  }
   return new TransientHttpFailure(`${label} failed: ${cause?.message ?? (error as Error).message}`);
 }
 

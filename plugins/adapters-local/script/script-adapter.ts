@@ -94,7 +94,7 @@ export class ScriptAdapter implements NodeAdapter<ScriptParams, ScriptOutput> {
       clearTimeout(timer);
     }
     const durationMs = Date.now() - started;
-    const summary = { pid: result.pid, exitCode: result.exitCode, exitSignal: result.exitSignal, durationMs, leftoversStopped: result.leftoversStopped };
+    const summary = { scriptPid: result.pid, exitCode: result.exitCode, exitSignal: result.exitSignal, durationMs, leftoversStopped: result.leftoversStopped };
     if (signal.aborted) {
       ctx.logger.warn(`Script stopped: ${(signal.reason as Error)?.message ?? 'cancelled'}`, summary);
       throw signal.reason;
