@@ -1,9 +1,13 @@
 import type { z } from 'zod';
 
 /**
- * Contribution point: REST routes served by the server plugin. Routes are framework-neutral: the
- * server validates `params`, `query` and `body` with the given schemas (400 with field errors),
- * maps thrown `OrchError`s to statuses (404 not_found, 409 conflict, …) and never leaks a stack.
+ * Contribution point: REST routes served by the server plugin under `/api`. Routes are
+ * framework-neutral: the server validates `params`, `query` and `body` with the given schemas (400
+ * with every failing field, paths prefixed `params.`/`query.`/`body.`), maps thrown `OrchError`s to
+ * statuses (400 invalid_input, 404 not_found, 409 conflict/cancelled, 503 unavailable, 504 timeout,
+ * 500 otherwise; a thrown ZodError is a 400) and answers `{ error: { code, message, details } }`,
+ * never a stack. Query values arrive as strings (use `z.coerce`); a missing body is `{}`.
+ * See docs/server.md.
  */
 export interface HttpRequest<P = any, Q = any, B = any> {
   params: P;
@@ -13,6 +17,11 @@ export interface HttpRequest<P = any, Q = any, B = any> {
   operator: string;
   /** `cli`, `gui` or `api`, from the `x-orch-client` header. */
   client: 'cli' | 'gui' | 'api';
+  /**
+   * Aborted when the client goes away before the answer, or when the server's stop cuts requests
+   * still running after its grace period. A long handler (e.g. `wait: true`) may pass it on.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpReply {

@@ -56,7 +56,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Koa; mounted: Mou
         };
         const request = toRouteRequest(route, raw, options.defaultOperator);
         ctx.state.operator = request.operator;
-        const result = await route.handle(request);
+        const result = await route.handle({ ...request, signal: abortedWhenClientLeaves(ctx) });
         if (isReply(result)) sendJson(ctx, result.status, result.body);
         else if (result === undefined) ctx.status = 204;
         else sendJson(ctx, 200, result);
@@ -95,6 +95,15 @@ export function createHttpApp(options: HttpAppOptions): { app: Koa; mounted: Mou
   });
   app.use(router.routes());
   return { app, mounted };
+}
+
+/** A signal aborted if the connection closes before the answer was sent (client gone, or cut at shutdown). */
+function abortedWhenClientLeaves(ctx: Koa.Context): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableFinished) controller.abort(new OrchError('cancelled', `The client of ${ctx.method} ${ctx.path} went away`));
+  });
+  return controller.signal;
 }
 
 function sendJson(ctx: Koa.Context, status: number, body: unknown): void {

@@ -53,8 +53,10 @@ describe('server: graceful stop', function () {
         () => 'cut',
       );
       await slowRequestArrived();
+      const abortedBefore = EchoRoutes.slowAborted;
       await server.stop();
       expect(await inFlight).to.equal('cut');
+      expect(EchoRoutes.slowAborted, 'the handler was told through its signal').to.equal(abortedBefore + 1);
       expect(await readServerFile(server.home.dir)).to.equal(undefined);
     } finally {
       await server.home.cleanup();

@@ -81,7 +81,7 @@ describe('server: REST API', function () {
       headers: { 'x-orch-operator': 'ada', 'x-orch-client': 'gui' },
     });
     expect(reply.status).to.equal(200);
-    expect(reply.body).to.deep.equal({ params: { id: 'abc' }, query: { n: 3 }, body: { name: 'Ada', tags: [] }, operator: 'ada', client: 'gui' });
+    expect(reply.body).to.deep.equal({ params: { id: 'abc' }, query: { n: 3 }, body: { name: 'Ada', tags: [] }, operator: 'ada', client: 'gui', signal: true });
     const anonymous = await callApi(server.baseUrl, 'POST', '/api/echo/abc', { body: { name: 'Ada' } });
     expect(anonymous.body).to.include({ operator: 'tester', client: 'api' });
   });
