@@ -33,5 +33,7 @@ describe('file logger', () => {
     expect(first.params.nested[0].password).to.equal('[REDACTED]');
     expect(JSON.stringify(first)).not.to.contain('sk-123');
     expect(second).to.include({ level: 'warn', category: 'kernel' });
+    const raw = (await readFile(file, 'utf8')).split('\n')[0]!;
+    expect(raw.match(/"category"/g)).to.have.length(1); // a child's category replaces, never repeats
   });
 });

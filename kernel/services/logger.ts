@@ -28,28 +28,39 @@ export function createFileLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
-  return new PinoLogger(root.child({ category: 'kernel' }));
+  return new PinoLogger(root, { category: 'kernel' });
 }
 
+/**
+ * Bindings are merged here rather than with pino's `child()`, which would repeat a key such as
+ * `category` on a line when a child overrides it.
+ */
 class PinoLogger implements Logger {
-  constructor(private readonly target: pino.Logger) {}
+  constructor(
+    private readonly target: pino.Logger,
+    private readonly bindings: LogContext,
+  ) {}
 
   debug(message: string, context?: LogContext): void {
-    this.target.debug(redactSecrets(context ?? {}) as object, message);
+    this.target.debug(this.line(context), message);
   }
   info(message: string, context?: LogContext): void {
-    this.target.info(redactSecrets(context ?? {}) as object, message);
+    this.target.info(this.line(context), message);
   }
   warn(message: string, context?: LogContext): void {
-    this.target.warn(redactSecrets(context ?? {}) as object, message);
+    this.target.warn(this.line(context), message);
   }
   error(message: string, context?: LogContext): void {
-    this.target.error(redactSecrets(context ?? {}) as object, message);
+    this.target.error(this.line(context), message);
   }
   child(bindings: LogContext): Logger {
-    return new PinoLogger(this.target.child(redactSecrets(bindings) as object));
+    return new PinoLogger(this.target, { ...this.bindings, ...(redactSecrets(bindings) as LogContext) });
   }
   async flush(): Promise<void> {
     this.target.flush();
+  }
+
+  private line(context: LogContext | undefined): object {
+    return context ? { ...this.bindings, ...(redactSecrets(context) as object) } : this.bindings;
   }
 }
