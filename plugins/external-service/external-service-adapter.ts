@@ -54,7 +54,7 @@ export class ExternalServiceAdapter implements NodeAdapter<ExternalServiceParams
   readonly type = 'external_service' as const;
   readonly paramsSchema = ExternalServiceParamsSchema as unknown as z.ZodType<ExternalServiceParams>;
   readonly defaultRiskLevel: RiskLevel = 'medium';
-  readonly description = 'Calls an operation (method, path) of a service declared in config/services.json; secrets come from environment variables';
+  readonly description = 'Calls an operation of a service declared in config/services.json, with secrets from environment variables';
   private http?: NodeAdapter;
 
   constructor(@inject(ServiceCatalog) private readonly catalog: ServiceCatalog) {}

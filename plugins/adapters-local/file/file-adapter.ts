@@ -27,7 +27,7 @@ export class FileAdapter implements NodeAdapter<FileParams, unknown> {
   readonly kind = 'file';
   readonly paramsSchema = FileParamsSchema as unknown as z.ZodType<FileParams>;
   readonly defaultRiskLevel: RiskLevel = 'medium';
-  readonly description = 'A file operation inside the workspace root: read, write, append, copy, move, delete, list, exists';
+  readonly description = 'Reads, writes, appends, copies, moves, deletes, lists or checks files inside the workspace root';
 
   constructor(@inject(Workspace) private readonly workspace: Workspace) {}
 

@@ -26,7 +26,7 @@ export class HttpAdapter implements NodeAdapter<HttpParams, HttpOutput> {
   readonly kind = 'http';
   readonly paramsSchema = HttpParamsSchema as unknown as z.ZodType<HttpParams>;
   readonly defaultRiskLevel: RiskLevel = 'medium';
-  readonly description = 'Sends an HTTP request (method, url, headers, query, json or text body); output { status, headers, body }';
+  readonly description = 'Sends an HTTP request and returns its status, headers and body; retries network errors, timeouts, 429 and 5xx';
 
   /** Reading is low risk; anything that may change the other side is medium. */
   riskOf(params: HttpParams): RiskLevel {

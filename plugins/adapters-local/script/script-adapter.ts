@@ -24,7 +24,7 @@ export class ScriptAdapter implements NodeAdapter<ScriptParams, ScriptOutput> {
   readonly paramsSchema = ScriptParamsSchema as unknown as z.ZodType<ScriptParams>;
   readonly defaultRiskLevel: RiskLevel = 'high';
   readonly renderTemplates = false;
-  readonly description = 'Runs a program (argv, or a shell string with shell: true) inside the workspace; timeout stops its whole process tree';
+  readonly description = 'Runs a program inside the workspace as an argv array, or as a shell string when shell is true; a timeout stops its whole process tree';
 
   constructor(@inject(Workspace) private readonly workspace: Workspace) {}
 
