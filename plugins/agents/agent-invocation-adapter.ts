@@ -84,6 +84,7 @@ export class AgentInvocationAdapter implements NodeAdapter<AgentInvocationParams
   /** The agent and its handoffs: providers configured, handoffs and MCP aliases known. */
   private async checkAgentGroup(name: string, issues: DryRunIssue[]): Promise<void> {
     const seen = new Set<string>();
+    const reached = new Set<string>();
     const queue = [name];
     while (queue.length > 0) {
       const current = queue.shift()!;
@@ -97,8 +98,13 @@ export class AgentInvocationAdapter implements NodeAdapter<AgentInvocationParams
       }
       const { config } = entry;
       try {
-        await this.clients.resolve({ provider: config.model.provider, model: config.model.name });
+        const target = await this.clients.resolve({ provider: config.model.provider, model: config.model.name });
+        if (!reached.has(target.provider)) {
+          reached.add(target.provider);
+          await this.clients.reach(target);
+        }
       } catch (error) {
+        // Not an error of the plan: the model server may well be up when the plan runs.
         issues.push({ path: 'agent', severity: 'warning', message: `${(error as Error).message}${via}` });
       }
       for (const tool of config.tools) {

@@ -5,6 +5,7 @@ import { AgentInvocationAdapter } from './agent-invocation-adapter.js';
 import { AgentInvoker } from './agent-invoker.js';
 import { AgentRoutes } from './agent-routes.js';
 import { AgentsFolderWatcher } from './agents-folder-watcher.js';
+import { flushTraces, removeSdkSignalHandlers } from './agents-sdk.js';
 import { AgentsAccess } from './commands/agents-access.js';
 import { AgentsGenerateCommand } from './commands/agents-generate-command.js';
 import { AgentsListCommand } from './commands/agents-list-command.js';
@@ -58,6 +59,11 @@ export default definePlugin({
     bind(CliCommand).toService(AgentsGenerateCommand);
   },
 
+  configure() {
+    // Importing @openai/agents installed its own SIGINT/SIGTERM/unhandledRejection handlers; Orch owns them.
+    removeSdkSignalHandlers();
+  },
+
   async start({ process, services }) {
     await services.get<FileAgentRegistry>(FileAgentRegistry).scan();
     // One-shot commands read the folder once; long-running processes follow it.
@@ -66,5 +72,6 @@ export default definePlugin({
 
   async stop({ process, services }) {
     if (process.role !== 'cli') await services.get<AgentsFolderWatcher>(AgentsFolderWatcher).stop();
+    await flushTraces();
   },
 });
