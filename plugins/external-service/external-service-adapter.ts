@@ -112,6 +112,7 @@ export class ExternalServiceAdapter implements NodeAdapter<ExternalServiceParams
       retryBackoffMs: service.retry.backoffMs,
       retryNonIdempotent: service.retry.retryNonIdempotent,
       maxResponseBytes: service.maxResponseBytes,
+      followRedirects: service.followRedirects,
       ...(service.idempotencyHeader ? { idempotencyHeader: service.idempotencyHeader } : {}),
     });
     if (!httpParams.success) {

@@ -27,10 +27,19 @@ export async function checkServiceHealth(name: string, service: ServiceConfig, t
   if (missing) return { name, result: 'unhealthy', url: url.href, detail: missingSecretMessage(name, missing), checkedAt };
   const started = Date.now();
   try {
-    const response = await fetch(url, { headers: headersOf(service), signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    const response = await fetch(url, {
+      headers: headersOf(service),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: service.followRedirects ? 'follow' : 'manual',
+    });
     await response.body?.cancel().catch(() => undefined);
     const durationMs = Date.now() - started;
     const healthy = response.status >= 200 && response.status < 300;
+    const location = response.headers.get('location');
+    if (location && response.status >= 300 && response.status < 400) {
+      const detail = `${response.status} redirect to ${location} (not followed: set "followRedirects": true for this service)`;
+      return { name, result: 'unhealthy', url: url.href, status: response.status, durationMs, detail, checkedAt };
+    }
     return {
       name,
       result: healthy ? 'healthy' : 'unhealthy',

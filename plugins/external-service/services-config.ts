@@ -42,6 +42,10 @@ export const ServiceSchema = z.strictObject({
   retry: ServiceRetrySchema.prefault({}),
   healthPath: z.string().startsWith('/', 'a path starting with "/", relative to baseUrl').optional().describe('GET here answers 2xx when the service is well'),
   riskLevel: RiskLevelSchema.optional().describe('Risk of every operation (default: low for GET/HEAD, medium otherwise)'),
+  followRedirects: z
+    .boolean()
+    .default(false)
+    .describe('Follow 3xx answers (default false: a redirect could carry the secret headers to another host)'),
   idempotencyHeader: z.string().regex(HEADER_NAME).optional().describe("Send the run's idempotency key in this header (e.g. Idempotency-Key)"),
   maxResponseBytes: z.number().int().min(1).max(256 * 1024 * 1024).default(10 * 1024 * 1024).describe('Larger answers fail the node (default 10 MiB)'),
 });

@@ -34,6 +34,7 @@ describe('adapters: external_service', function () {
       sick: { baseUrl: server.url, healthPath: '/status/503' },
       gone: { baseUrl: down, healthPath: '/health', timeoutMs: 2000 },
       quiet: { baseUrl: server.url },
+      followed: { baseUrl: server.url, followRedirects: true },
     };
     home = await createAdaptersHome({ plugins: ['external-service'], config: { 'services.json': services } });
     adapter = home.adapter('external_service');
@@ -80,6 +81,16 @@ describe('adapters: external_service', function () {
       expect(error.message).to.match(/answered 503 Service Unavailable after 3 tries/);
     });
 
+    it('does not follow redirects unless the service says so, so secret headers never travel elsewhere', async () => {
+      process.env[SECRET_ENV] = 's3cret';
+      const before = server.count('/echo');
+      const output = await run({ service: 'crm', operation: { method: 'GET', path: '/redirect' } });
+      expect(output.status).to.equal(302);
+      expect(output.headers.location).to.equal('/echo');
+      expect(server.count('/echo')).to.equal(before);
+      expect(await run({ service: 'followed', operation: { method: 'GET', path: '/redirect' } })).to.include({ status: 200 });
+    });
+
     it('refuses a path that leaves the base URL, at dry run and at run time', async () => {
       const params = { service: 'crm', operation: { method: 'GET', path: '/../status/200' } };
       expect((await dryRun(params))[0]).to.deep.include({ path: 'operation.path' });
@@ -88,7 +99,7 @@ describe('adapters: external_service', function () {
 
     it('names the services there are when one is unknown', async () => {
       const issues = await dryRun({ service: 'crn', operation: { method: 'GET', path: '/x' } });
-      expect(issues[0]!.message).to.match(/^unknown service "crn"; .*services\.json defines crm, open, sick, gone, quiet$/);
+      expect(issues[0]!.message).to.match(/^unknown service "crn"; .*services\.json defines crm, open, sick, gone, quiet, followed$/);
     });
 
     it('takes risk from the service, else from the method', () => {
@@ -128,7 +139,7 @@ describe('adapters: external_service', function () {
       expect(JSON.parse(one.stdout).results).to.have.length(1);
       const unknown = await orchCli(home.dir, ['services:check', 'nope']);
       expect(unknown.code).to.equal(1);
-      expect(unknown.stderr).to.match(/^Error: unknown service "nope"; .*defines crm, open, sick, gone, quiet$/m);
+      expect(unknown.stderr).to.match(/^Error: unknown service "nope"; .*defines crm, open, sick, gone, quiet, followed$/m);
     });
 
     it('a malformed services.json is one clear line naming file and field', async () => {
