@@ -135,6 +135,16 @@ describe('agents: agents:config:* commands as users run them', function () {
       await eventually(async () => !(await agentsOnServer()).includes('dropped'), 10_000, 'the server to unload dropped');
     });
 
+    it('generates through the server (the Meta Agent runs there)', async () => {
+      server.enqueue(jsonReply(draft('remote-greeter')));
+      const generated = await runOrch(['agents:config:generate', 'greet people', '--json', '--home', home.dir]);
+      expect(generated.code, generated.stderr).to.equal(0);
+      const body = JSON.parse(generated.stdout) as { via: string; rounds: number; config: { name: string } };
+      expect(body).to.deep.include({ via: 'server', rounds: 1 });
+      expect(body.config.name).to.equal('remote-greeter');
+      expect(await agentsOnServer()).to.not.include('remote-greeter'); // not written without --write
+    });
+
     it('registers and removes through the server', async () => {
       const file = join(home.dir, 'incoming.json');
       await writeFile(file, JSON.stringify(agentConfig('incoming')));
