@@ -29,10 +29,14 @@ describe('plans: example plans pass the dry run with the bundled defaults', func
   };
 
   for (const example of EXAMPLE_PLANS) {
-    it(`${example.name}.json: valid, no warnings (the MCP server was reached and every tool checked)`, async () => {
+    it(`${example.name}.json: valid; its MCP tools were reached and checked`, async () => {
       const report = await validator.dryRun(await readFile(example.file, 'utf8'), { source: example.file });
-      expect(allIssues(report), JSON.stringify(allIssues(report), null, 1)).to.deep.equal([]);
+      const issues = allIssues(report) as { severity: string; field?: string; message: string }[];
+      expect(issues.filter((i) => i.severity === 'error'), JSON.stringify(issues, null, 1)).to.deep.equal([]);
       expect(report.ok).to.equal(true);
+      // The only warning allowed: no local model server answering (the agent's endpoint is probed).
+      const others = issues.filter((i) => !(i.field === 'agent' && /cannot be reached/.test(i.message)));
+      expect(others, JSON.stringify(others, null, 1)).to.deep.equal([]);
     });
   }
 

@@ -31,7 +31,7 @@ export class PlanShowCommand implements CliCommand {
     if (inputs.length > 0) {
       lines.push('inputs:');
       for (const [name, input] of inputs) {
-        const facts = [input.type, input.required ? 'required' : 'optional', input.default !== undefined ? `default ${JSON.stringify(input.default)}` : '']
+        const facts = [input.type, input.required ? 'required' : 'optional', input.default !== undefined ? `default ${clip(JSON.stringify(input.default))}` : '']
           .filter(Boolean)
           .join(', ');
         lines.push(`  ${name} (${facts})${input.description ? ` — ${input.description}` : ''}`);
@@ -41,4 +41,8 @@ export class PlanShowCommand implements CliCommand {
     io.out(lines.join('\n'));
     return 0;
   }
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
