@@ -34,7 +34,7 @@ describe('agents: the Meta Agent', function () {
     await home.writeConfig('mcp.servers.json', { sample: sampleStdio() });
     await home.writeAgent('helper.json', agentConfig('helper'));
     ({ kernel } = await home.bootAgents({ plugins: ['mcp-bridge'] }));
-    meta = kernel.get<MetaAgent>(MetaAgent);
+    meta = kernel.container.get<MetaAgent>(MetaAgent);
   });
   after(async () => {
     await home.cleanup();
