@@ -37,6 +37,8 @@ describe('agents: agent_invocation nodes on @openai/agents', function () {
     await home.writeAgent('writer.json', agentConfig('writer', { instructions: 'Write what you are asked.', model: { settings: { temperature: 0.3 } } }));
     await home.writeAgent('summarizer.json', agentConfig('summarizer', { outputSchema: SUMMARY_SCHEMA, riskLevel: 'low' }));
     await home.writeAgent('analyst.json', agentConfig('analyst', { tools: [{ mcp: 'sample', allow: ['text_stats'] }], maxTurns: 4 }));
+    await home.writeAgent('front.json', agentConfig('front', { instructions: 'Hand billing questions to billing.', handoffs: ['billing'] }));
+    await home.writeAgent('billing.json', agentConfig('billing', { instructions: 'You answer billing questions.', handoffs: ['front'] }));
     await home.writeAgent('looper.json', agentConfig('looper', { tools: [{ mcp: 'sample', allow: ['hash_text'] }], maxTurns: 2 }));
     ({ kernel, events } = await home.bootAgents({ plugins: ['mcp-bridge'] }));
     adapter = kernel.resolveAll<NodeAdapter>(NodeAdapter).find((a) => adapterKey(a) === 'agent_invocation') as NodeAdapter<Params, AgentInvocationOutput>;
@@ -112,6 +114,13 @@ describe('agents: agent_invocation nodes on @openai/agents', function () {
     expect(logged[0]).to.deep.include({ category: 'tool', caller: 'agent', runId: 'run-agents-1', nodeId: 'ask', outcome: 'ok' });
   });
 
+  it('hands off to another agent of the registry, which gives the answer', async () => {
+    server.enqueue(toolCallReply('transfer_to_billing', {}), textReply('Your invoice is paid.'));
+    const output = await adapter.run(context({ agent: 'front', input: 'Is my invoice paid?' }));
+    expect(output).to.deep.include({ output: 'Your invoice is paid.', agent: 'front', answeredBy: 'billing' });
+    expect(server.completions.at(-1)!.messages[0]).to.deep.include({ role: 'system', content: 'You answer billing questions.' });
+  });
+
   it('returns the structured answer when it matches the output schema', async () => {
     server.enqueue(jsonReply({ title: 'Rain', bullets: ['wet', 'grey'] }));
     const output = await adapter.run(context({ agent: 'summarizer', input: 'It rains.' }));
@@ -159,7 +168,7 @@ describe('agents: agent_invocation nodes on @openai/agents', function () {
     const node = { id: 'n', type: 'agent_invocation', agent: 'ghost', input: 'x' } as LeafNode;
     const logger = kernel.get<Logger>(Logger);
     const unknown = await adapter.dryRun!({ node, params: { agent: 'ghost', input: 'x' }, logger });
-    expect(unknown).to.deep.equal([{ path: 'agent', message: 'unknown agent "ghost"; known agents: analyst, looper, summarizer, writer' }]);
+    expect(unknown).to.deep.equal([{ path: 'agent', message: 'unknown agent "ghost"; known agents: analyst, billing, front, looper, summarizer, writer' }]);
     const broken = await adapter.dryRun!({ node, params: { agent: 'writer', input: 'x', outputSchema: { type: 'nope' } }, logger });
     expect(broken[0]).to.deep.include({ path: 'outputSchema' });
     expect(await adapter.dryRun!({ node, params: { agent: 'analyst', input: 'x' }, logger })).to.deep.equal([]);
