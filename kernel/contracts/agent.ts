@@ -3,6 +3,9 @@ import { RiskLevelSchema, type RiskLevel } from './risk-level.js';
 
 export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 
+/** "is required (…)" for a missing field instead of Zod's "expected string, received undefined". */
+const required = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : undefined) });
+
 /** Tools an agent may call: the allowed tools of an MCP alias, or a function tool a plugin contributes. */
 export const AgentMcpToolsSchema = z
   .strictObject({
@@ -28,12 +31,12 @@ export type AgentTool = z.output<typeof AgentToolSchema>;
 export const AgentConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z
-    .string()
+    .string(required('the agent\'s name, e.g. "ticket-triage"'))
     .regex(AGENT_NAME_PATTERN, 'agent names are lower-case letters, digits, "_" and "-", starting with a letter (at most 64)')
     .describe('Unique name; the file is agents-config/<name>.json and plans refer to it'),
   version: z.string().default('1.0.0').describe('Version of this configuration'),
-  description: z.string().min(1).describe('What the agent is for, in one or two sentences'),
-  instructions: z.string().min(1).describe("The agent's system prompt"),
+  description: z.string(required('what the agent is for')).min(1, 'cannot be empty').describe('What the agent is for, in one or two sentences'),
+  instructions: z.string(required("the agent's system prompt")).min(1, 'cannot be empty').describe("The agent's system prompt"),
   model: z
     .strictObject({
       /** A provider of `config/models.json`; its default when absent. */
