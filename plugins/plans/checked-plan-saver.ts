@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { OrchError, PlanStore, PlanValidator, type DryRunReport, type Plan } from '../../kernel/index.js';
+import { OrchError, PlanDocumentSchema, PlanStore, PlanValidator, isOrchError, type DryRunReport, type Plan, type PlanDocument } from '../../kernel/index.js';
+import { diffValues } from './plan-diff.js';
 import { allIssues } from './validation/dry-run-validator.js';
 import { describeIssue } from './validation/issue-text.js';
 import { parseJsonText } from './validation/json-text.js';
@@ -18,6 +19,8 @@ export interface CheckedSave {
   plan: Plan;
   /** The dry run, when one was made. */
   report?: DryRunReport;
+  /** True when the content equals the active version's, so no version was added (`plan` is that version). */
+  unchanged?: boolean;
 }
 
 /**
@@ -45,8 +48,30 @@ export class CheckedPlanSaver {
         );
       }
     }
+    if (!options.force) {
+      const active = await this.activeWithSameContent(document);
+      if (active) return { plan: active, report, unchanged: true };
+    }
     // The store checks the Plan schema itself (all a save without the dry run checks).
     const plan = await this.store.save(document as never, { operator: options.operator, origin: options.origin, force: options.force });
     return { plan, report };
   }
+
+  /** The active version when `document` says exactly what it says (saving again would add a copy). */
+  private async activeWithSameContent(document: unknown): Promise<Plan | undefined> {
+    const parsed = PlanDocumentSchema.safeParse(document);
+    if (!parsed.success) return undefined;
+    let active: Plan;
+    try {
+      active = await this.store.get(parsed.data.id);
+    } catch (error) {
+      if (isOrchError(error) && error.code === 'not_found') return undefined;
+      throw error;
+    }
+    return diffValues(contentOf(active), contentOf(parsed.data), '').length === 0 ? active : undefined;
+  }
+}
+
+function contentOf(plan: PlanDocument): Record<string, unknown> {
+  return { name: plan.name, goal: plan.goal, description: plan.description, inputs: plan.inputs, root: plan.root };
 }

@@ -135,7 +135,8 @@ export class PlanRoutes implements HttpRoutes {
   }
 
   private async answer(result: DesignResult, save: boolean, operator: string, origin: string) {
-    const saved = save ? (await this.saver.save(result.document, { operator, origin, source: `the ${origin.startsWith('replan') ? 're-planned' : 'designed'} plan` })).plan : undefined;
+    const outcome = save ? await this.saver.save(result.document, { operator, origin, source: `the ${origin.startsWith('replan') ? 're-planned' : 'designed'} plan` }) : undefined;
+    const saved = outcome?.plan;
     return {
       plan: result.document,
       rounds: result.rounds,
@@ -143,7 +144,7 @@ export class PlanRoutes implements HttpRoutes {
       usage: result.usage ?? null,
       provider: result.provider ?? null,
       model: result.model ?? null,
-      saved: saved ? { id: saved.id, version: saved.version } : null,
+      saved: saved ? { id: saved.id, version: saved.version, unchanged: Boolean(outcome?.unchanged) } : null,
     };
   }
 }

@@ -60,6 +60,9 @@ describe('plans: REST routes and the CLI through a running server', function () 
     expect(second.body.plan).to.include({ version: 2, createdBy: 'gui-user' });
     expect(second.body.report.ok).to.equal(true);
     await events.waitFor((m) => m.type === 'plan.saved' && m.version === 2, 'plan.saved v2');
+    const again = await callApi(api, 'POST', '/plans', { body: { plan: plan('two') } });
+    expect(again.body, 'the same content again adds no version').to.deep.include({ unchanged: true });
+    expect(again.body.plan.version).to.equal(2);
 
     const stale = await callApi(api, 'POST', '/plans', { body: { plan: plan('stale', { version: 1 }) } });
     expect(stale.status).to.equal(409);

@@ -45,10 +45,13 @@ export async function finish(
   const out = optionalString(args.out);
   if (out) await writePlanFile(out, result.document, context.paths);
   let saved: Plan | undefined;
+  let unchanged = false;
   if (args.save === true) {
     const gateway = await context.access.open(io, 'write');
     const source = context.origin.startsWith('replan') ? 'the re-planned plan' : 'the designed plan';
-    saved = (await gateway.save(result.document, { check: true, origin: context.origin, source })).plan;
+    const outcome = await gateway.save(result.document, { check: true, origin: context.origin, source });
+    saved = outcome.plan;
+    unchanged = Boolean(outcome.unchanged);
   }
   if (io.json) {
     io.printJson({
@@ -58,7 +61,7 @@ export async function finish(
       usage: result.usage ?? null,
       provider: result.provider ?? null,
       model: result.model ?? null,
-      saved: saved ? { id: saved.id, version: saved.version } : null,
+      saved: saved ? { id: saved.id, version: saved.version, unchanged } : null,
       out: out ?? null,
     });
     return 0;
@@ -76,7 +79,8 @@ export async function finish(
   io.out(renderPlanOutline(result.document.root, style));
   io.out('');
   if (out) io.out(`Wrote the plan to ${out}.`);
-  if (saved) io.out(style.ok(`Saved as plan ${saved.id} v${saved.version} (active). Run it: orch run:auto ${saved.id}`));
+  if (saved && unchanged) io.out(`Same content as the active version v${saved.version} of plan ${saved.id}: nothing new was saved.`);
+  else if (saved) io.out(style.ok(`Saved as plan ${saved.id} v${saved.version} (active). Run it: orch run:auto ${saved.id}`));
   else io.out(`Not saved. Save it with --save${out ? `, or: orch plan:save ${out}` : ', or write it to a file with --out plan.json'}.`);
   return 0;
 }

@@ -19,9 +19,13 @@ export class PlanSaveCommand implements CliCommand {
     const gateway = await this.access.open(io, 'write');
     const style = terminalStyle(wantsColor(io.interactive));
     try {
-      const { plan, report } = await gateway.save(document, { force: Boolean(args.force), check: args.check !== false, source: file.path });
+      const { plan, report, unchanged } = await gateway.save(document, { force: Boolean(args.force), check: args.check !== false, source: file.path });
       if (io.json) {
-        io.printJson({ via: gateway.via, plan: { id: plan.id, version: plan.version, createdAt: plan.createdAt, createdBy: plan.createdBy }, report });
+        io.printJson({ via: gateway.via, unchanged: Boolean(unchanged), plan: { id: plan.id, version: plan.version, createdAt: plan.createdAt, createdBy: plan.createdBy }, report });
+        return 0;
+      }
+      if (unchanged) {
+        io.out(`Plan ${plan.id} is unchanged: same content as the active version v${plan.version}, so nothing was saved (--force saves a copy as a new version).`);
         return 0;
       }
       const warnings = report?.warningCount ? ` (${report.warningCount} warning${report.warningCount === 1 ? '' : 's'}: see orch plan:dry-run ${plan.id})` : '';
