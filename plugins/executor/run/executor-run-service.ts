@@ -296,6 +296,7 @@ export class ExecutorRunService implements RunService {
         return { ...current, owner: { pid: process.pid, host: hostname(), role: this.processContext.role, since: new Date().toISOString() } };
       });
       session = this.createSession(await this.planOf(claimed), claimed, options.operator);
+      await session.reconcile();
     }
     this.refuseFinished(session.record);
     const record = session.record;

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import {
   adapterKeyOf,
   adapterParamsOf,
@@ -55,12 +55,15 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
     const resumedAttempt = (entry.status === 'running' || entry.status === 'succeeded') && entry.attempts > 0;
     const attempt = resumedAttempt ? entry.attempts : entry.attempts + 1;
     let startedAt = new Date();
-    // Marked running (and persisted, so a crash reuses this attempt's idempotency key) once the
-    // node holds its concurrency slot, right before the adapter is called.
+    // Marked running once the node holds its concurrency slot, right before the adapter is called.
+    // The write is not waited for: the slot is not held hostage to the disk, and the attempt number
+    // (hence the idempotency key) after a crash is the same either way — the record then says
+    // `running` with this attempt, or still the state before it, from which the same number follows.
+    // A write that fails is reported by the next one, which is waited for.
     const began = async (): Promise<void> => {
       startedAt = new Date();
       Object.assign(entry, { status: 'running', attempts: attempt, startedAt: startedAt.toISOString(), error: undefined, finishedAt: undefined });
-      await env.live.changed();
+      env.live.changed().catch(() => undefined);
       publish(env, { type: 'node.started', runId: env.live.record.runId, nodeId: node.id, attempt });
     };
 
@@ -91,6 +94,10 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
     }
 
     const finishedAt = new Date();
+    // The slot is free already; before this node's bookkeeping (and LangGraph's) runs, let the other
+    // nodes whose work ended at the same moment hand their slots on too, so the next ones start
+    // together instead of one bookkeeping apart.
+    await setImmediate();
     const summary = summarize(output);
     Object.assign(entry, {
       status: 'succeeded',

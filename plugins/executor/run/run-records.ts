@@ -63,13 +63,21 @@ export class RunRecords {
   }
 }
 
+/** Node-by-node changes reach the file at most this often while a run executes. */
+export const RECORD_WRITE_INTERVAL_MS = 100;
+
 /**
- * The record of a run this process executes. In JSON mode every change is written (coalesced:
- * changes made while a write is in flight go out together in the next one); in memory mode it is
- * written only when the run stops, so a debug run costs no disk writes per node.
+ * The record of a run this process executes. Node-by-node changes are written behind the run, at
+ * most every 100 ms (a 500-node plan would otherwise rewrite a growing record a thousand times);
+ * pauses, outcomes and adapter scratch data are written at once (`save`). The checkpoints are what
+ * a run resumes from; after a crash the record is brought up to date from them (see
+ * `RunSession.reconcile`). A background write that fails makes the next change throw, so the run
+ * stops `blocked` as with any other failed write. In memory mode only `save` writes.
  */
 export class LiveRecord {
   private readonly writer: CoalescingWriter;
+  private timer?: NodeJS.Timeout;
+  private failure?: unknown;
 
   constructor(
     readonly record: RunRecord,
@@ -79,27 +87,39 @@ export class LiveRecord {
     this.writer = new CoalescingWriter(() => this.records.write(this.record, { trusted: true }));
   }
 
-  /** Marks the record changed and, in JSON mode, writes it. Rejects with `write_failed`. */
+  /** Marks the record changed; in JSON mode it is written soon. Throws if a background write failed. */
   async changed(): Promise<void> {
+    if (this.failure !== undefined) throw new StateWriteError(this.failure);
     this.record.updatedAt = new Date().toISOString();
-    if (this.record.mode === 'json') await this.write();
+    if (this.record.mode !== 'json' || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.writer.request().catch((error: unknown) => {
+        this.failure ??= error;
+      });
+    }, RECORD_WRITE_INTERVAL_MS);
   }
 
-  /** Writes the record whatever the mode (the run stopped or waits). */
+  /** Writes the record now, whatever the mode (the run stopped, waits, or an adapter saved scratch data). */
   async save(): Promise<void> {
     this.record.updatedAt = new Date().toISOString();
-    await this.write();
-  }
-
-  private async write(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     try {
       await this.writer.request();
+      this.failure = undefined;
     } catch (error) {
       throw new StateWriteError(error);
     }
   }
 
-  idle(): Promise<void> {
-    return this.writer.idle();
+  /** Waits for writes in flight and writes what is still pending. */
+  async idle(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      await this.writer.request().catch(() => undefined);
+    }
+    await this.writer.idle();
   }
 }

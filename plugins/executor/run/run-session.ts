@@ -24,7 +24,7 @@ import { advanceLoop, routeConditional } from './control-nodes.js';
 import { runAdapterLeaf } from './leaf-runner.js';
 import type { OperationsLog } from './operations-log.js';
 import { isPauseReason, type PauseReason } from './pause-for-person.js';
-import { requiresApproval, type RunEnvironment } from './run-environment.js';
+import { requiresApproval, summarize, type RunEnvironment } from './run-environment.js';
 import { RunCancelled, RunFailure } from './run-failure.js';
 import type { LiveRecord } from './run-records.js';
 import { findWriteFailure } from './write-failure.js';
@@ -215,6 +215,29 @@ export class RunSession {
     return pauses;
   }
 
+  /**
+   * Brings a record read from disk up to date with the checkpoints: node changes are written
+   * behind the run, so after a crash a node may still say `running` though its output reached a
+   * checkpoint (or the pending writes of the step in progress). Such nodes are marked succeeded; the
+   * others stay as they are and run again under the same attempt number.
+   */
+  async reconcile(): Promise<void> {
+    const snapshot = await this.graph.getState(this.config);
+    const outputs = ((snapshot.values ?? {}) as Partial<RunStateValues>).nodes ?? {};
+    const next = new Set(snapshot.next.map((name) => this.compiled.planNodeOf(name)));
+    const doneInStep = new Set(snapshot.tasks.filter((t) => t.result !== undefined).map((t) => this.compiled.planNodeOf(t.name)));
+    let changed = false;
+    for (const [id, entry] of Object.entries(this.record.nodes)) {
+      if (entry.status !== 'running') continue;
+      if (doneInStep.has(id) || (id in outputs && !next.has(id))) {
+        Object.assign(entry, { status: 'succeeded', finishedAt: entry.finishedAt ?? this.record.updatedAt, completions: (entry.completions ?? 0) + 1 });
+        if (id in outputs && entry.outputSummary === undefined) entry.outputSummary = summarize(outputs[id]);
+        changed = true;
+      }
+    }
+    if (changed) this.options.logger.info(`Run ${this.runId}: node states brought up to date from its checkpoints`);
+  }
+
   /** The run's checkpoints, newest first. */
   async history(): Promise<RunCheckpointInfo[]> {
     const out: RunCheckpointInfo[] = [];
@@ -240,9 +263,11 @@ export class RunSession {
       try {
         record.owner = { pid: process.pid, host: hostname(), role: this.options.role, since: new Date().toISOString() };
         Object.assign(record, { status: 'running', error: undefined, finishedAt: undefined, waitingFor: undefined });
-        await this.options.live.save();
-        await this.graph.invoke(input, { ...this.config, control });
-        await this.afterPause();
+        // JSON mode: the record names its owner before anything runs. Memory mode writes at the end only.
+        if (record.mode === 'json') await this.options.live.save();
+        else await this.options.live.changed();
+        const result = (await this.graph.invoke(input, { ...this.config, control })) as { __interrupt__?: unknown[] } | undefined;
+        await this.afterPause(Boolean(result?.__interrupt__?.length));
       } catch (error) {
         await this.afterError(error);
       }
@@ -254,9 +279,9 @@ export class RunSession {
   }
 
   /** The graph returned: it either finished or every remaining path waits for a person. */
-  private async afterPause(): Promise<void> {
+  private async afterPause(interrupted: boolean): Promise<void> {
     const record = this.record;
-    const pauses = await this.pendingPauses();
+    const pauses = interrupted ? await this.pendingPauses() : [];
     const ref = { runId: record.runId, planId: record.planId, planVersion: record.planVersion };
     if (pauses.length === 0) {
       await this.finish('completed');
