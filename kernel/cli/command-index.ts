@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { OrchConfigSchema } from '../contracts/config.js';
@@ -102,7 +103,9 @@ async function fingerprintOf(pluginsDir: string, files: string[]): Promise<Finge
     pluginFolders = [];
   }
   const entries: Record<string, string> = {};
-  for (const file of files) {
+  // Every folder's manifest path, present or not, so adding plugin.json to an existing folder is noticed.
+  const manifests = pluginFolders.map((folder) => join(pluginsDir, folder, 'plugin.json'));
+  for (const file of new Set([...files, ...manifests])) {
     try {
       const info = await stat(file);
       entries[file] = `${info.mtimeMs}:${info.size}`;

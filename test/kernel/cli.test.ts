@@ -60,6 +60,14 @@ describe('orch CLI host', function () {
     expect(gone.code).to.equal(1);
   });
 
+  it('notices a manifest added to a plugin folder that already existed', async () => {
+    await mkdir(join(install.root, 'plugins', 'late'), { recursive: true });
+    expect((await install.orch(['--help'])).stdout).not.to.contain('late:go');
+    await install.addPlugin('late', manifest('late', 'late:go'), echoPluginSource('late:go', 'late'));
+    expect((await install.orch(['--help'])).stdout).to.contain('late:go');
+    await install.removePlugin('late');
+  });
+
   it('help of a command lists its manifest options without loading plugin code', async () => {
     // The entry module would throw if imported: help must not import it.
     await install.addPlugin('lazy', manifest('lazy', 'lazy:run'), "throw new Error('plugin code was imported');\n");
