@@ -67,7 +67,8 @@ function visit(value: unknown, onNode: (node: { type?: string; steps?: unknown }
   for (const child of Object.values(value)) visit(child, onNode);
 }
 
-const WHOLE_TEMPLATE = /^\s*\{\{([\s\S]+?)\}\}\s*$/;
+// One template and nothing else: its inside holds no `{{` or `}}` ("{{ a }} {{ b }}" is two templates in a text).
+const WHOLE_TEMPLATE = /^\s*\{\{((?:(?!\{\{|\}\})[\s\S])+)\}\}\s*$/;
 const TEMPLATE = /\{\{([\s\S]+?)\}\}/g;
 
 /** Every `{{ … }}` expression inside `value` (strings, arrays, objects), with its path. */
