@@ -87,6 +87,26 @@ describe('executor: composite nodes', function () {
     expect(Object.keys((await run(plan('cond3'), { size: 1 })).nodes)).to.deep.equal(['small']);
   });
 
+  it("evaluates a conditional's and a loop's own inputs as vars in their expressions", async () => {
+    const record = await run(
+      planOf('composite-vars', {
+        id: 'main',
+        type: 'sequence',
+        children: [
+          task('count', 'noop', { value: 2 }),
+          {
+            id: 'pick',
+            type: 'conditional',
+            inputs: { n: 'nodes.count.value' },
+            branches: [{ when: 'vars.n = 2', then: { id: 'twice', type: 'loop', inputs: { limit: 'nodes.count.value' }, while: 'index < vars.limit', maxIterations: 5, body: task('tick', 'noop') } }],
+          },
+        ],
+      }),
+    );
+    expect(record.status).to.equal('completed');
+    expect(record.nodes.tick!.completions).to.equal(2);
+  });
+
   it('loops forEach over a list, with item and index in scope, and re-enters nested parallels', async () => {
     const record = await run(
       planOf('each', {

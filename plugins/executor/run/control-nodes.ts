@@ -9,7 +9,7 @@ import { RunFailure } from './run-failure.js';
  * goes on after the conditional). The choice is kept in state so history shows the path taken.
  */
 export async function routeConditional(env: RunEnvironment, node: ConditionalNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate> {
-  const scope = scopeOf(state, placement);
+  const scope = scopeOf(state, placement, await varsOf(node, placement, state));
   let chosen = node.else ? node.branches.length : -1;
   for (const [index, branch] of node.branches.entries()) {
     if (truthy(await evaluate(branch.when, scope, `node "${node.id}" branches.${index}.when`, node.id))) {
@@ -32,19 +32,29 @@ export async function routeConditional(env: RunEnvironment, node: ConditionalNod
 export async function advanceLoop(env: RunEnvironment, node: LoopNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate> {
   const frame = state.loops[node.id];
   const index = frame ? frame.index + 1 : 0;
+  const vars = await varsOf(node, placement, state);
   if (node.forEach !== undefined) {
-    const items = frame?.items ?? asList(await evaluate(node.forEach, scopeOf(state, placement), `node "${node.id}" forEach`, node.id));
+    const items = frame?.items ?? asList(await evaluate(node.forEach, scopeOf(state, placement, vars), `node "${node.id}" forEach`, node.id));
     if (items.length > node.maxIterations) {
       throw new RunFailure(`loop "${node.id}" has ${items.length} items, more than its maxIterations (${node.maxIterations})`, node.id);
     }
     return { loops: { [node.id]: index < items.length ? { index, items } : null } };
   }
-  const scope = { ...scopeOf(state, placement), index };
+  const scope = { ...scopeOf(state, placement, vars), index };
   const goOn = truthy(await evaluate(node.while!, scope, `node "${node.id}" while`, node.id));
   if (goOn && index >= node.maxIterations) {
     throw new RunFailure(`loop "${node.id}" is still running after maxIterations (${node.maxIterations}): its while condition never became false`, node.id);
   }
   return { loops: { [node.id]: goOn ? { index } : null } };
+}
+
+/** The node's own `inputs`, evaluated in the scope around it (`vars` in its conditions). */
+async function varsOf(node: ConditionalNode | LoopNode, placement: Placement, state: RunStateValues): Promise<Record<string, unknown>> {
+  const vars: Record<string, unknown> = {};
+  for (const [name, expression] of Object.entries(node.inputs ?? {})) {
+    vars[name] = await evaluate(expression, scopeOf(state, placement), `node "${node.id}" inputs.${name}`, node.id);
+  }
+  return vars;
 }
 
 async function evaluate(expression: string, scope: Record<string, unknown>, where: string, nodeId: string): Promise<unknown> {
