@@ -131,6 +131,40 @@ describe('executor: kill -9 and resume', function () {
     expect(exit.code).to.equal(0);
   });
 
+  it('a server stopped with SIGTERM lets the running node reach a checkpoint; the next start finishes the run', async () => {
+    const ledger = { calls: join(home.dir, 'drain.calls'), effects: join(home.dir, 'drain.effects') };
+    const document = planOf('drain', {
+      id: 'main',
+      type: 'sequence',
+      children: [task('a', 'ledger', ledger), task('slow', 'sleep', { ms: 1500 }), task('b', 'ledger', ledger)],
+    });
+    const first = orch(['start']);
+    const baseUrl = await eventually(async () => {
+      const file = join(home.dir, 'state', 'server.json');
+      return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as { baseUrl: string }).baseUrl : undefined;
+    }, 'the server to listen');
+    const response = await fetch(`${baseUrl}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document }) });
+    const { run } = (await response.json()) as { run: RunRecord };
+    await eventually(async () => ((await home.readRecord(run.runId)).nodes.slow?.status === 'running' ? true : undefined), 'node slow to run');
+    first.child.kill('SIGTERM');
+    expect((await first.done).code).to.equal(0);
+    const stopped = await home.readRecord(run.runId);
+    expect(stopped.status).to.equal('running');
+    expect(stopped.owner).to.equal(undefined);
+    expect(stopped.nodes.slow!.status).to.equal('succeeded');
+    expect(stopped.nodes.b).to.equal(undefined);
+
+    const second = orch(['start']);
+    const done = await eventually(async () => {
+      const r = await home.readRecord(run.runId);
+      return r.status === 'completed' ? r : undefined;
+    }, 'the next server to finish the run');
+    expect(done.nodes.slow!.completions).to.equal(1);
+    expect((await entries(ledger.calls)).map((c) => c.nodeId)).to.deep.equal(['a', 'b']);
+    second.child.kill('SIGTERM');
+    await second.done;
+  });
+
   async function runOfPlan(planId: string): Promise<RunRecord | undefined> {
     let names: string[] = [];
     try {
