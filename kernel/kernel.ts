@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Container, ContainerModule } from 'inversify';
+import { Container, ContainerModule, type ServiceIdentifier } from 'inversify';
 import { Config } from './contracts/config.js';
 import { EventBus, EventSubscriber } from './contracts/event-bus.js';
 import { topicOf } from './contracts/events.js';
@@ -223,11 +223,11 @@ export class Kernel {
     return [...this.catalog];
   }
 
-  get<T>(token: symbol): T {
+  get<T>(token: ServiceIdentifier<T>): T {
     return this.container.get<T>(token);
   }
 
-  resolveAll<T>(token: symbol): T[] {
+  resolveAll<T>(token: ServiceIdentifier<T>): T[] {
     return this.container.isBound(token) ? this.container.getAll<T>(token) : [];
   }
 

@@ -1,5 +1,6 @@
 import { CliCommand, definePlugin, HttpRoutes, PlanStore, PlanValidator } from '../../kernel/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
+import { ExamplePlansSeeder } from './example-plans-seeder.js';
 import { PlanAccess } from './commands/plan-access.js';
 import { PlanDesignCommand } from './commands/plan-design-command.js';
 import { PlanDiffCommand } from './commands/plan-diff-command.js';
@@ -37,7 +38,8 @@ const COMMANDS = [
 
 /**
  * Plans: the versioned store (`state/plans/`), the dry run, the `plan:*` commands and the plan
- * REST routes. Nothing to start or stop: every operation reads and writes the files when asked.
+ * REST routes. Every operation reads and writes the files when asked; the long-running process also
+ * stores the example plans into an empty store when `config/plans.json` asks for it.
  */
 export default definePlugin({
   bindings({ bind }) {
@@ -50,6 +52,7 @@ export default definePlugin({
     bind(PlanAccess).toSelf();
     bind(DesignCatalogReader).toSelf();
     bind(PlanDesigner).toSelf();
+    bind(ExamplePlansSeeder).toSelf();
 
     bind(PlanRoutes).toSelf();
     bind(HttpRoutes).toService(PlanRoutes);
@@ -59,5 +62,8 @@ export default definePlugin({
       bind(id).toSelf();
       bind(CliCommand).toService(id);
     }
+  },
+  async start({ services, process }) {
+    if (process.role === 'server') await services.get<ExamplePlansSeeder>(ExamplePlansSeeder).seedIfEmpty();
   },
 });
