@@ -101,7 +101,9 @@ export function progressCounts(record: RunRecord): string {
   const nodes = Object.values(record.nodes);
   const count = (...statuses: NodeStatus[]) => nodes.filter((n) => statuses.includes(n.status)).length;
   const done = count('succeeded', 'skipped');
-  const parts = [`${done}${record.leafCount ? `/${record.leafCount}` : ''} done`];
+  // Out of how many is shown while the run goes on; a finished run may have skipped branches.
+  const finished = ['completed', 'failed', 'cancelled'].includes(record.status);
+  const parts = [`${done}${record.leafCount && !finished ? `/${record.leafCount}` : ''} done`];
   const running = count('running', 'retrying');
   if (running) parts.push(`${running} running`);
   const waiting = count('waiting_approval');

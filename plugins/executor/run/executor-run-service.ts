@@ -11,6 +11,7 @@ import {
   EventBus,
   FINISHED_RUN_STATUSES,
   isAlive,
+  isOrchError,
   Logger,
   NodeAdapter,
   OrchError,
@@ -271,7 +272,11 @@ export class ExecutorRunService implements RunService {
         if (live?.active) await live.settled();
         await this.resume(runId, { operator: this.processContext.operator });
       })
-      .catch((error) => this.logger.error(`Could not resume run ${runId} after an approval: ${describeError(error)}`, { runId }));
+      .catch((error) => {
+        // Another process executing the run reads the decision itself when its step ends.
+        if (isOrchError(error) && error.code === 'conflict') this.logger.info(`Run ${runId} not resumed here after an approval: ${error.message}`, { runId });
+        else this.logger.error(`Could not resume run ${runId} after an approval: ${describeError(error)}`, { runId });
+      });
   }
 
   /** Lets running nodes reach a checkpoint, then stops (the process is shutting down). */
