@@ -103,7 +103,7 @@ export class ExecutorRunService implements RunService {
       planId: resolved.id,
       operator: options.operator,
     });
-    const done = this.enqueue(record.runId, () => session.begin(inputs)).then((r) => this.afterDrive(session, r));
+    const done = this.enqueue(record.runId, async () => this.afterDrive(session, await session.begin(inputs)));
     if (options.wait === false) {
       done.catch(() => undefined);
       return snapshot(record);
@@ -210,7 +210,7 @@ export class ExecutorRunService implements RunService {
       replayOf: runId,
     });
     this.bus.publish({ type: 'run.started', runId: record.runId, planId: record.planId, planVersion: record.planVersion, operator: options.operator });
-    const done = this.enqueue(record.runId, () => session.continue()).then((r) => this.afterDrive(session, r));
+    const done = this.enqueue(record.runId, async () => this.afterDrive(session, await session.continue()));
     if (options.wait === false) {
       done.catch(() => undefined);
       return snapshot(record);
@@ -273,7 +273,7 @@ export class ExecutorRunService implements RunService {
         await this.resume(runId, { operator: this.processContext.operator });
       })
       .catch((error) => {
-        // Another process executing the run reads the decision itself when its step ends.
+        // Another process executes the run: it looks at the decisions itself when its step ends.
         if (isOrchError(error) && error.code === 'conflict') this.logger.info(`Run ${runId} not resumed here after an approval: ${error.message}`, { runId });
         else this.logger.error(`Could not resume run ${runId} after an approval: ${describeError(error)}`, { runId });
       });
@@ -286,7 +286,7 @@ export class ExecutorRunService implements RunService {
     await this.checkpointer.flush();
   }
 
-  private async resumeNow(runId: string, options: ResumeOptions): Promise<RunRecord> {
+  private async resumeNow(runId: string, options: ResumeOptions, depth = 0): Promise<RunRecord> {
     let session = this.sessions.get(runId);
     if (session?.active) throw new OrchError('conflict', `Run ${runId} is executing right now`);
     if (!session) {
@@ -357,10 +357,15 @@ export class ExecutorRunService implements RunService {
       runId,
       operator: options.operator,
     });
-    return this.afterDrive(session, await session.continue(resume));
+    return this.afterDrive(session, await session.continue(resume), depth);
   }
 
-  private afterDrive(session: RunSession, record: RunRecord): RunRecord {
+  private async afterDrive(session: RunSession, record: RunRecord, depth = 0): Promise<RunRecord> {
+    // An approval decided while the step that asked for it was still running: go on at once.
+    if (record.status === 'waiting_approval' && this.approvals && depth < 5) {
+      const decided = await Promise.all((record.waitingFor?.approvals ?? []).map((a) => this.approvals!.get(a.approvalId).catch(() => undefined)));
+      if (decided.some((a) => a?.decision)) return this.resumeNow(record.runId, { operator: this.processContext.operator }, depth + 1);
+    }
     // JSON runs live on disk between drives; memory runs exist only in this process, so a paused
     // one stays here until it finishes.
     if (record.mode === 'json' || (FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) {
