@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Annotation, END, MemorySaver, START, StateGraph } from '@langchain/langgraph';
 import { PlanStore, RunService, type PlanDocument, type RunRecord } from '../kernel/index.js';
 import { Kernel } from '../kernel/kernel.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Semaphore } from '../plugins/executor/run/semaphore.js';
 import { sleepGauge } from '../test/support/executor-adapters.js';
 
 const SEQUENCE_NODES = Number(process.env.BENCH_SEQUENCE_NODES ?? 500);
@@ -91,6 +93,39 @@ async function timeBareLangGraph(nodes: number): Promise<Timing> {
   return timed(() => app.invoke({}, { configurable: { thread_id: `bare-${Math.random()}` }, recursionLimit: nodes + 10, durability: 'sync' }));
 }
 
+/** The parallel node written by hand: a fork, 100 tasks behind a semaphore of 10, a join (the floor LangGraph sets). */
+async function timeBareParallel(): Promise<number> {
+  const State = Annotation.Root({
+    nodes: Annotation<Record<string, unknown>>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
+  });
+  const graph = new StateGraph(State) as unknown as {
+    addNode(name: string, run: () => Promise<unknown>): void;
+    addEdge(from: string | string[], to: string): void;
+    compile(options: { checkpointer: MemorySaver }): { invoke(input: unknown, config: unknown): Promise<unknown> };
+  };
+  const slots = new Semaphore(CAP);
+  const ids = Array.from({ length: PARALLEL_TASKS }, (_, i) => `p${i}`);
+  graph.addNode('fork', async () => ({}));
+  for (const id of ids) {
+    graph.addNode(id, async () => {
+      await slots.acquire();
+      try {
+        await sleep(TASK_MS);
+      } finally {
+        slots.release();
+      }
+      return { nodes: { [id]: { slept: TASK_MS } } };
+    });
+    graph.addEdge('fork', id);
+  }
+  graph.addNode('join', async () => ({}));
+  graph.addEdge(ids, 'join');
+  graph.addEdge(START, 'fork');
+  graph.addEdge('join', END);
+  const app = graph.compile({ checkpointer: new MemorySaver() });
+  return (await timed(() => app.invoke({}, { configurable: { thread_id: `bare-par-${Math.random()}` }, durability: 'sync' }))).ms;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const perNode = (ms: number) => ms / SEQUENCE_NODES;
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
@@ -141,6 +176,8 @@ try {
   };
   const parallel = await parallelRuns(false);
   const parallelMemory = await parallelRuns(true);
+  await timeBareParallel();
+  const bareParallel = median([await timeBareParallel(), await timeBareParallel(), await timeBareParallel()]);
 
   const bareNode = perNode(median(bare.map((t) => t.ms)));
   const memoryNode = perNode(median(memory.map((t) => t.ms)));
@@ -162,6 +199,7 @@ try {
         ['  most tasks running at once', String(p.peak), `target exactly ${CAP} ${p.peak === CAP ? 'ok' : 'MISSED'}`],
       ];
     }),
+    [`  (the same parallel written by hand in LangGraph, semaphore of ${CAP})`, fmt(bareParallel), `${(bareParallel / ideal).toFixed(2)}× ideal: the floor LangGraph sets here`],
     ['peak RSS', `${rss.toFixed(0)} MB`, 'whole benchmark process'],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));

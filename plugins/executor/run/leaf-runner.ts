@@ -11,6 +11,7 @@ import {
   renderTemplates,
   toFieldIssues,
   type LeafNode,
+  type Logger,
   type NodeAdapter,
   type NodeRunContext,
   type NodeRunState,
@@ -159,13 +160,14 @@ async function attemptOnce(
   }
 
   const release = await acquireAll([...placement.parallels.map((id) => env.parallelSemaphores.get(id)!), env.runSemaphore], env.signal);
-  const timeout = new AbortController();
-  const signal = AbortSignal.any([env.signal, timeout.signal]);
+  const timeout = node.timeoutMs === undefined ? undefined : new AbortController();
+  const signal = timeout ? AbortSignal.any([env.signal, timeout.signal]) : env.signal;
   let timer: NodeJS.Timeout | undefined;
   try {
     await began();
     const entry = nodeState(env, node);
     const runId = env.live.record.runId;
+    let childLogger: Logger | undefined;
     const context: NodeRunContext<unknown> = {
       runId,
       planId: env.plan.id,
@@ -179,7 +181,10 @@ async function attemptOnce(
       signal,
       timeoutMs: node.timeoutMs,
       operator: env.live.record.operator,
-      logger: env.logger.child({ nodeId: node.id, attempt }),
+      // Made on first use: most adapters never log, and a child logger per call is not free.
+      get logger() {
+        return (childLogger ??= env.logger.child({ nodeId: node.id, attempt }));
+      },
       scratch: {
         get: <T>() => entry.scratch as T | undefined,
         set: async (value: unknown) => {
@@ -202,7 +207,7 @@ async function attemptOnce(
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const error = new OrchError('timeout', `node "${node.id}" timed out after ${node.timeoutMs} ms`);
-        timeout.abort(error);
+        timeout!.abort(error);
         reject(error);
       }, node.timeoutMs);
     });
