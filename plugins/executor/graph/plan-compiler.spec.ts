@@ -6,21 +6,21 @@ const leaf = (id: string): PlanNode => ({ id, type: 'local_task', kind: 'noop', 
 const handlers: GraphHandlers = { leaf: async () => ({}), gate: async () => ({}), route: async () => ({}), loop: async () => ({}) };
 
 describe('plan compiler', () => {
-  it('counts the steps one pass can take: sequences add, parallels take their longest branch plus fork and join', () => {
+  it('counts the steps one pass can take: sequences add, parallels take their longest branch plus the join', () => {
     const plan: PlanNode = {
       id: 'main',
       type: 'sequence',
       children: [leaf('a'), { id: 'fan', type: 'parallel', children: [leaf('b'), { id: 's', type: 'sequence', children: [leaf('c'), leaf('d')] }] }],
     };
-    expect(stepsOf(plan, () => false)).to.equal(1 + 2 + 2);
-    expect(stepsOf(plan, (n) => n.id === 'c')).to.equal(1 + 2 + 3);
+    expect(stepsOf(plan, () => false)).to.equal(1 + 1 + 2);
+    expect(stepsOf(plan, (n) => n.id === 'c')).to.equal(1 + 1 + 3);
   });
 
   it('gives loops maxIterations passes through body and controller, and a conditional inside a parallel its own end step', () => {
     const loop: PlanNode = { id: 'l', type: 'loop', while: 'true', maxIterations: 4, body: leaf('x') };
     expect(stepsOf(loop, () => false)).to.equal(1 + 4 * 2);
     const fan: PlanNode = { id: 'f', type: 'parallel', children: [{ id: 'c', type: 'conditional', branches: [{ when: 'true', then: leaf('y') }] }] };
-    expect(stepsOf(fan, () => false)).to.equal(2 + 2 + 1);
+    expect(stepsOf(fan, () => false)).to.equal(1 + 2 + 1);
   });
 
   it('builds one flat graph whose internal nodes map back to plan nodes', () => {
@@ -30,7 +30,7 @@ describe('plan compiler', () => {
       (n) => n.id === 'a',
     );
     const names = Object.keys((compiled.graph as unknown as { nodes: Record<string, unknown> }).nodes).sort();
-    expect(names).to.deep.equal(['a', 'a#gate', 'b', 'c', 'fan', 'fan#end1', 'fan#join']);
+    expect(names).to.deep.equal(['a', 'a#gate', 'b', 'c', 'fan#end1', 'fan#join']);
     expect(compiled.planNodeOf('a#gate')).to.equal('a');
     expect(compiled.planNodeOf('fan#join')).to.equal('fan');
     expect(compiled.placements.get('b')).to.deep.equal({ loops: [], parallels: ['fan'] });

@@ -43,8 +43,8 @@ const STEP_MARGIN = 5;
  * Plan → one flat LangGraph `StateGraph`. Leaves become nodes; composites become edges and small
  * routing nodes, wired by continuation: each node is compiled knowing the name of what follows it.
  * - sequence: children chained;
- * - parallel: a fork node (the parallel's id) fans out to every child; the children meet at a
- *   `#join` barrier that waits for all of them. A child that can end on different nodes (a
+ * - parallel: whatever precedes it has an edge to every child's entry (the children start in the
+ *   same step); the children meet at a `#join` barrier that waits for all of them. A child that can end on different nodes (a
  *   conditional, a loop) first reaches its own `#endN` node, so the barrier always hears from every
  *   branch, whichever path it took (a branch routed straight past the join would never arrive);
  * - conditional: a router node records the chosen branch; a conditional edge follows it, and with
@@ -66,8 +66,16 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
   };
   const noop = async (): Promise<RunStateUpdate> => ({});
 
-  /** Compiles `node` so that every path through it ends at `then`; returns its entry. */
-  const compile = (node: PlanNode, then: string, placement: Placement): string => {
+  /** Edges from `from` to every entry of what follows. */
+  const wire = (from: string, to: readonly string[]): void => {
+    for (const target of to) g.addEdge(from, target);
+  };
+
+  /**
+   * Compiles `node` so that every path through it ends at `then` (the entries of what follows);
+   * returns its own entries — one node, or for a parallel every child's entry (no fork step).
+   */
+  const compile = (node: PlanNode, then: string[], placement: Placement): string[] => {
     placements.set(node.id, placement);
     switch (node.type) {
       case 'sequence': {
@@ -76,9 +84,9 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
         return next;
       }
       case 'parallel': {
-        const { entry, exit } = compileParallel(node, placement);
-        g.addEdge(exit, then);
-        return entry;
+        const { entries, exit } = compileParallel(node, placement);
+        wire(exit, then);
+        return entries;
       }
       case 'conditional': {
         addNode(node.id, node.id, (state) => handlers.route(node, placement, state));
@@ -87,20 +95,20 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
         g.addConditionalEdges(node.id, (state: RunStateValues) => {
           const chosen = state.routes[node.id] ?? -1;
           return chosen >= 0 && chosen < targets.length ? targets[chosen]! : otherwise;
-        }, unique([...targets, otherwise]));
-        return node.id;
+        }, unique([...targets.flat(), ...otherwise]));
+        return [node.id];
       }
       case 'loop': {
         const inner = { loops: [...placement.loops, node.id], parallels: placement.parallels };
         addNode(node.id, node.id, (state) => handlers.loop(node, placement, state));
-        const body = compile(node.body, node.id, inner);
-        g.addConditionalEdges(node.id, (state: RunStateValues) => (state.loops[node.id] ? body : then), unique([body, then]));
-        return node.id;
+        const body = compile(node.body, [node.id], inner);
+        g.addConditionalEdges(node.id, (state: RunStateValues) => (state.loops[node.id] ? body : then), unique([...body, ...then]));
+        return [node.id];
       }
       default: {
         const { entry, exit } = compileLeaf(node, placement);
-        g.addEdge(exit, then);
-        return entry;
+        wire(exit, then);
+        return [entry];
       }
     }
   };
@@ -116,40 +124,41 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
   };
 
   /** A node whose every path ends on one graph node that the caller wires (leaf, parallel, sequence of them). */
-  const compileWithExit = (node: PlanNode, placement: Placement, endName: string): { entry: string; exit: string } => {
+  const compileWithExit = (node: PlanNode, placement: Placement, endName: string): { entries: string[]; exit: string } => {
     placements.set(node.id, placement);
     if (node.type === 'parallel') return compileParallel(node, placement);
     if (node.type === 'sequence') {
       const last = node.children[node.children.length - 1]!;
       const tail = compileWithExit(last, placement, endName);
-      let next = tail.entry;
+      let next = tail.entries;
       for (const child of node.children.slice(0, -1).reverse()) next = compile(child, next, placement);
-      return { entry: next, exit: tail.exit };
+      return { entries: next, exit: tail.exit };
     }
     if (node.type === 'conditional' || node.type === 'loop') {
       addNode(endName, node.id, noop);
-      return { entry: compile(node, endName, placement), exit: endName };
+      return { entries: compile(node, [endName], placement), exit: endName };
     }
-    return compileLeaf(node, placement);
+    const { entry, exit } = compileLeaf(node, placement);
+    return { entries: [entry], exit };
   };
 
-  const compileParallel = (node: ParallelNode, placement: Placement): { entry: string; exit: string } => {
+  /** The children start together from whatever precedes the parallel; a `#join` barrier waits for all. */
+  const compileParallel = (node: ParallelNode, placement: Placement): { entries: string[]; exit: string } => {
     const inner = { loops: placement.loops, parallels: [...placement.parallels, node.id] };
-    addNode(node.id, node.id, noop);
+    const entries: string[] = [];
     const exits: string[] = [];
     node.children.forEach((child, index) => {
-      const { entry, exit } = compileWithExit(child, inner, graphNames.branchEnd(node.id, index));
-      g.addEdge(node.id, entry);
-      exits.push(exit);
+      const compiled = compileWithExit(child, inner, graphNames.branchEnd(node.id, index));
+      entries.push(...compiled.entries);
+      exits.push(compiled.exit);
     });
     const join = graphNames.join(node.id);
     addNode(join, node.id, noop);
     g.addEdge(exits, join);
-    return { entry: node.id, exit: join };
+    return { entries, exit: join };
   };
 
-  const entry = compile(root, END, { loops: [], parallels: [] });
-  g.addEdge(START, entry);
+  wire(START, compile(root, [END], { loops: [], parallels: [] }));
   return {
     graph,
     stepLimit: stepsOf(root, needsGate) + STEP_MARGIN,
@@ -164,7 +173,7 @@ export function stepsOf(node: PlanNode, needsGate: (node: LeafNode) => boolean):
     case 'sequence':
       return node.children.reduce((sum, child) => sum + stepsOf(child, needsGate), 0);
     case 'parallel':
-      return 2 + Math.max(...node.children.map((child) => stepsOf(child, needsGate) + (endsOnManyNodes(child) ? 1 : 0)));
+      return 1 + Math.max(...node.children.map((child) => stepsOf(child, needsGate) + (endsOnManyNodes(child) ? 1 : 0)));
     case 'conditional':
       return 1 + Math.max(0, ...node.branches.map((b) => stepsOf(b.then, needsGate)), node.else ? stepsOf(node.else, needsGate) : 0);
     case 'loop':
@@ -189,5 +198,5 @@ function unique(names: string[]): string[] {
 interface DynamicGraph {
   addNode(name: string, run: (state: RunStateValues) => Promise<RunStateUpdate>): unknown;
   addEdge(from: string | string[], to: string): unknown;
-  addConditionalEdges(from: string, path: (state: RunStateValues) => string, destinations: string[]): unknown;
+  addConditionalEdges(from: string, path: (state: RunStateValues) => string | string[], destinations: string[]): unknown;
 }
