@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * One checkpoint on disk: `state/checkpoints/<runId>/<checkpointId>.json` (other namespaces in a
- * sub-folder). Channel values are stored as deltas: only the channels whose version changed at this
- * checkpoint (`changed`), the others are read from the ancestor that changed them. Values go through
+ * sub-folder). `changed` lists the channels whose version changed at this checkpoint; `values` holds
+ * their values plus the unchanged ones copied from the parent (same version), so each file stands
+ * alone. A channel neither stored nor changed is read from the ancestors. Values go through
  * LangGraph's serializer; JSON ones are stored inline so a person can read them.
  */
 export const CHECKPOINT_FILE_FORMAT = 'orch.checkpoint/1';
@@ -31,7 +32,7 @@ export const CheckpointFileSchema = z.object({
   parentId: z.string().optional(),
   /** The checkpoint without `channel_values` (v, id, ts, channel_versions, versions_seen, …). */
   checkpoint: z.record(z.string(), z.unknown()),
-  /** Channels whose value is stored here (changed at this checkpoint, or all after compaction). */
+  /** Channels whose version changed at this checkpoint (newVersions of `put`). */
   changed: z.array(z.string()),
   values: z.record(z.string(), SerializedValueSchema),
   metadata: SerializedValueSchema,

@@ -54,11 +54,11 @@ const CHECKPOINT_FILE = /^(.+)\.json$/;
 
 /**
  * LangGraph's checkpoint saver on JSON files: `<root>/<threadId>/<checkpointId>.json`, one file per
- * checkpoint holding its changed channel values and its pending writes (returned in LangGraph's
- * `writesSortKey` order). Every write is atomic (temp file, fsync, rename) and newline-terminated;
+ * checkpoint holding its channel values (those that changed there, plus the unchanged ones copied
+ * from its parent) and its pending writes (returned in LangGraph's `writesSortKey` order). Every write is atomic (temp file, fsync, rename) and newline-terminated;
  * a failed write rejects with `write_failed` so the run stops. Only the newest `keep` checkpoints
- * of a thread are kept: before older ones go, the oldest kept one is rewritten with every channel
- * value so it no longer depends on them. A newest checkpoint that cannot be parsed is renamed to
+ * of a thread are kept (a kept one that still depends on a deleted one — written by an older
+ * version — is first rewritten with every value). A newest checkpoint that cannot be parsed is renamed to
  * `<id>.json.corrupt` and the previous one is used, with a warning.
  */
 export class JsonCheckpointSaver extends BaseCheckpointSaver {
@@ -139,6 +139,17 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     for (const channel of changed) {
       if (channelValues && Object.prototype.hasOwnProperty.call(channelValues, channel) && channelValues[channel] !== undefined) {
         values[channel] = await this.encode(channelValues[channel]);
+      }
+    }
+    // Unchanged channels are copied from the parent (same version, so the same value): every file
+    // stands alone, and deleting old checkpoints never costs a rewrite of the ones kept.
+    if (parentId) {
+      const parent = await this.loadOrSetAside(threadId, ns, parentId).catch(() => undefined);
+      const parentVersions = (parent?.data.checkpoint.channel_versions ?? {}) as ChannelVersions;
+      for (const [channel, version] of Object.entries(checkpoint.channel_versions ?? {})) {
+        if (channel in values || changed.includes(channel) || parentVersions[channel] !== version) continue;
+        const carried = parent?.data.values[channel];
+        if (carried) values[channel] = carried;
       }
     }
     const data: CheckpointFile = {
@@ -337,9 +348,8 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     const versions = (data.checkpoint.channel_versions ?? {}) as ChannelVersions;
     const missing = new Set<string>();
     for (const channel of Object.keys(versions)) {
-      if (data.changed.includes(channel)) {
-        if (data.values[channel]) values[channel] = await this.decode(data.values[channel]);
-      } else missing.add(channel);
+      if (data.values[channel]) values[channel] = await this.decode(data.values[channel]);
+      else if (!data.changed.includes(channel)) missing.add(channel);
     }
     let parentId = data.parentId;
     while (missing.size > 0 && parentId) {
@@ -349,7 +359,7 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
       for (const channel of [...missing]) {
         if (parentVersions[channel] !== versions[channel]) {
           missing.delete(channel); // written by a checkpoint that is gone: the channel is empty
-        } else if (parent.data.changed.includes(channel)) {
+        } else if (parent.data.values[channel] || parent.data.changed.includes(channel)) {
           if (parent.data.values[channel]) values[channel] = await this.decode(parent.data.values[channel]);
           missing.delete(channel);
         }
@@ -380,7 +390,7 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
       const doomed = new Set(ids.slice(this.keep));
       for (const id of ids.slice(0, this.keep)) {
         const slot = await this.loadOrSetAside(threadId, ns, id);
-        if (!slot || !slot.data.parentId || !doomed.has(slot.data.parentId)) continue;
+        if (!slot || !slot.data.parentId || !doomed.has(slot.data.parentId) || standsAlone(slot.data)) continue;
         await this.materialize(slot);
       }
       for (const id of doomed) {
@@ -414,6 +424,11 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     if ('json' in value) return this.serde.loadsTyped('json', JSON.stringify(value.json));
     return this.serde.loadsTyped(value.type, new Uint8Array(Buffer.from((value as { base64: string }).base64, 'base64')));
   }
+}
+
+/** Every channel of the checkpoint is stored in it (or known to be empty): no ancestor is needed. */
+function standsAlone(data: CheckpointFile): boolean {
+  return Object.keys((data.checkpoint.channel_versions ?? {}) as ChannelVersions).every((channel) => data.values[channel] !== undefined || data.changed.includes(channel));
 }
 
 class CorruptCheckpointError extends Error {
