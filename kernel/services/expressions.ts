@@ -40,34 +40,53 @@ function expressionError(error: unknown, expression: string, where: string, what
   });
 }
 
-/**
- * Names used right after a root name in an expression, e.g. `nodes.fetch.body` → `fetch` for root
- * `nodes`. Used by the dry run to check that every referenced node exists and runs earlier.
- */
-export function referencedNames(expression: string, root: string, where: string): string[] {
-  const ast = compileExpression(expression, where).ast() as unknown;
-  const names = new Set<string>();
-  visit(ast, (node) => {
-    if (node.type !== 'path' || !Array.isArray(node.steps)) return;
-    const [first, second] = node.steps as { type: string; value: unknown }[];
-    if (first?.type === 'name' && first.value === root && second?.type === 'name' && typeof second.value === 'string') {
-      names.add(second.value);
-    }
-  });
-  return [...names];
+/** A path that starts at the top of the scope: `nodes.fetch.body` → root `nodes`, name `fetch`. */
+export interface ScopeReference {
+  root: string;
+  /** The step after the root, when it is a plain name. */
+  name?: string;
 }
 
-function visit(value: unknown, onNode: (node: { type?: string; steps?: unknown }) => void): void {
-  if (Array.isArray(value)) {
-    for (const item of value) visit(item, onNode);
+/**
+ * The top-level names an expression reads, for the dry run's reference checks and the script
+ * adapter's template rules. Paths inside filters (`items[price > 10]`), blocks after a step
+ * (`list.(price * qty)`) and later steps are relative to the current item, not to the scope, so they
+ * are not references. Throws `invalid_input` when the expression does not compile.
+ */
+export function scopeReferences(expression: string, where: string): ScopeReference[] {
+  const found: ScopeReference[] = [];
+  collectReferences(compileExpression(expression, where).ast(), false, found);
+  return found;
+}
+
+interface AstNode {
+  type?: string;
+  value?: unknown;
+  steps?: unknown[];
+}
+
+/** AST keys whose contents are evaluated against the current item rather than the scope. */
+const RELATIVE_KEYS = new Set(['stages', 'predicate', 'group']);
+
+function collectReferences(node: unknown, relative: boolean, found: ScopeReference[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectReferences(item, relative, found);
     return;
   }
-  if (value === null || typeof value !== 'object') return;
-  onNode(value as { type?: string });
-  for (const child of Object.values(value)) visit(child, onNode);
+  if (node === null || typeof node !== 'object') return;
+  const ast = node as AstNode;
+  if (ast.type === 'path' && Array.isArray(ast.steps)) {
+    const [first, second] = ast.steps as AstNode[];
+    if (!relative && first?.type === 'name' && typeof first.value === 'string') {
+      found.push({ root: first.value, name: second?.type === 'name' && typeof second.value === 'string' ? second.value : undefined });
+    }
+    ast.steps.forEach((step, i) => collectReferences(step, relative || i > 0, found));
+    for (const [key, value] of Object.entries(ast)) if (key !== 'steps') collectReferences(value, true, found);
+    return;
+  }
+  for (const [key, value] of Object.entries(ast)) collectReferences(value, relative || RELATIVE_KEYS.has(key), found);
 }
 
-// One template and nothing else: its inside holds no `{{` or `}}` ("{{ a }} {{ b }}" is two templates in a text).
 const WHOLE_TEMPLATE = /^\s*\{\{((?:(?!\{\{|\}\})[\s\S])+)\}\}\s*$/;
 const TEMPLATE = /\{\{([\s\S]+?)\}\}/g;
 

@@ -1,6 +1,5 @@
-import { OrchError, describeError, renderTemplates, templateExpressions, type DryRunIssue, type LeafNode } from '../../../kernel/index.js';
+import { OrchError, describeError, renderTemplates, scopeReferences, templateExpressions, type DryRunIssue, type LeafNode } from '../../../kernel/index.js';
 import type { ScriptParams } from './script-params.js';
-import { templateRoots } from './template-roots.js';
 
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\.`[^`]+`)*$/;
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -24,7 +23,7 @@ export function scriptTemplateIssues(params: ScriptParams, node: LeafNode): DryR
   for (const { path, expression } of templateExpressions(templated)) {
     let roots;
     try {
-      roots = templateRoots(expression, `node "${node.id}" params.${path}`);
+      roots = scopeReferences(expression, `node "${node.id}" params.${path}`);
     } catch (error) {
       issues.push({ path: `params.${path}`, message: describeError(error) });
       continue;

@@ -3,6 +3,7 @@ import {
   adapterParamsOf,
   adapterParamsPrefix,
   describeError,
+  scopeReferences,
   templateExpressions,
   type LeafNode,
   type PlanIssue,
@@ -11,7 +12,7 @@ import {
 import { closestName } from './closest-name.js';
 import { ancestorsOf, type TreeNode } from './plan-tree.js';
 import { explainUnavailable, type RunOrder } from './run-order.js';
-import { SCOPE_NAMES, scopeReferences } from './scope-references.js';
+import { SCOPE_NAMES } from './scope-references.js';
 
 /** One expression of a node and when it is evaluated. */
 interface NodeExpression {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { scopeReferences } from './scope-references.js';
+import { scopeReferences } from './expressions.js';
 
 describe('scopeReferences', () => {
   const refs = (expression: string) => scopeReferences(expression, 'test').map((r) => `${r.root}${r.name ? `.${r.name}` : ''}`);
