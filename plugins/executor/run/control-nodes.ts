@@ -38,6 +38,7 @@ export async function advanceLoop(env: RunEnvironment, node: LoopNode, placement
     if (items.length > node.maxIterations) {
       throw new RunFailure(`loop "${node.id}" has ${items.length} items, more than its maxIterations (${node.maxIterations})`, node.id);
     }
+    env.logger.debug(`Loop ${node.id} ${index < items.length ? `iteration ${index} of ${items.length}` : 'done'}`, { nodeId: node.id });
     return { loops: { [node.id]: index < items.length ? { index, items } : null } };
   }
   const scope = { ...scopeOf(state, placement, vars), index };
@@ -45,6 +46,7 @@ export async function advanceLoop(env: RunEnvironment, node: LoopNode, placement
   if (goOn && index >= node.maxIterations) {
     throw new RunFailure(`loop "${node.id}" is still running after maxIterations (${node.maxIterations}): its while condition never became false`, node.id);
   }
+  env.logger.debug(`Loop ${node.id} ${goOn ? `iteration ${index}` : `done after ${index} iteration(s)`}`, { nodeId: node.id });
   return { loops: { [node.id]: goOn ? { index } : null } };
 }
 

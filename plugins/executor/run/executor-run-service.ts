@@ -60,7 +60,7 @@ export class ExecutorRunService implements RunService {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
-    @inject(Paths) private readonly paths: Paths,
+    @inject(Paths) paths: Paths,
     @inject(EventBus) private readonly bus: EventBus,
     @inject(Logger) logger: Logger,
     @inject(ProcessContext) private readonly processContext: ProcessContext,

@@ -4,7 +4,6 @@ import { Command, GraphRecursionError, isGraphDrained, RunControl, type BaseChec
 import {
   adapterKeyOf,
   describeError,
-  isOrchError,
   OrchError,
   type ApprovalStore,
   type EventBus,
