@@ -79,7 +79,7 @@ export function nodeDetail(node: NodeRunState): string {
     case 'running':
       return node.attempts > 1 ? `running (attempt ${node.attempts})` : 'running';
     case 'succeeded':
-      return `${duration(node.durationMs).padStart(7)}${node.outputSummary ? `  ${dim(truncate(node.outputSummary, 80))}` : ''}`.trim() || 'done';
+      return `${duration(node.durationMs).padStart(7)}${node.outputSummary ? `  ${dim(truncate(node.outputSummary, 80))}` : ''}`.trimEnd() || 'done';
     case 'retrying':
       if (node.attemptsBeforeRetry === node.attempts && node.decidedBy) return `retry decided by ${node.decidedBy}`;
       return `failed (attempt ${node.attempts}), retrying: ${truncate(node.error ?? '', 80)}`;
