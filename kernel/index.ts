@@ -23,7 +23,7 @@ export * from './contracts/zod-issues.js';
 export * from './errors.js';
 export { createBufferedIO, createTerminalIO } from './cli/command-io.js';
 export { renderTable } from './cli/render-table.js';
-export { toStoredJson, writeFileAtomic } from './services/atomic-write.js';
+export { replaceAtomically, toStoredJson, writeFileAtomic } from './services/atomic-write.js';
 export { compileExpression, evaluateExpression, renderTemplates, scopeReferences, templateExpressions } from './services/expressions.js';
 export type { ExpressionScope, ScopeReference } from './services/expressions.js';
 export { isAlive, withFileLock } from './services/file-lock.js';

@@ -1,28 +1,50 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OrchError } from '../errors.js';
 
 /**
- * Replaces `file` with `content` so readers see either the old or the new file, never a torn one:
- * temp file in the same folder, fsync, rename, fsync of the folder. Any failure is `write_failed`.
+ * Makes `target` appear complete or not at all: `fill` writes a temp file in the same folder, which
+ * is fsynced and then renamed over the target (or, without `overwrite`, hard-linked to it, which
+ * fails with EEXIST rather than replace a file that appeared meanwhile). The folder is fsynced too.
+ * Errors are the file system's own, so callers can tell EEXIST from ENOSPC.
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const folder = dirname(file);
-  const temp = join(folder, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+export async function replaceAtomically(
+  target: string,
+  fill: (temp: string) => Promise<void>,
+  options: { overwrite?: boolean; createDirs?: boolean } = {},
+): Promise<void> {
+  const folder = dirname(target);
+  if (options.createDirs ?? true) await mkdir(folder, { recursive: true });
+  const temp = join(folder, `.${basename(target)}.orch-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await mkdir(folder, { recursive: true });
-    const handle = await open(temp, 'w', 0o644);
+    await fill(temp);
+    const handle = await open(temp, 'r+');
     try {
-      await handle.writeFile(content, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
+    if (options.overwrite ?? true) await rename(temp, target);
+    else {
+      await link(temp, target);
+      await rm(temp, { force: true });
+    }
     await syncFolder(folder);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Replaces `file` with `content` so readers see either the old or the new file, never a torn one.
+ * Any failure is `write_failed`: the caller must stop the work that needed the write.
+ */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  try {
+    await replaceAtomically(file, (temp) => writeFile(temp, content, { encoding: 'utf8', mode: 0o644, flag: 'wx' }));
+  } catch (error) {
     throw new OrchError('write_failed', `Could not write ${file}: ${(error as Error).message}`, { file }, { cause: error });
   }
 }
@@ -32,7 +54,7 @@ async function syncFolder(folder: string): Promise<void> {
   try {
     await handle.sync();
   } catch {
-    // Some filesystems refuse fsync on a directory; the rename itself is already atomic there.
+    // Some filesystems refuse fsync on a folder; the rename is atomic there all the same.
   } finally {
     await handle.close();
   }

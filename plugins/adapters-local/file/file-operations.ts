@@ -1,9 +1,8 @@
 import { appendFile, copyFile, cp, lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OrchError, toStoredJson, type NodeRunContext } from '../../../kernel/index.js';
+import { OrchError, replaceAtomically, toStoredJson, type NodeRunContext } from '../../../kernel/index.js';
 import { Workspace } from '../workspace/workspace.js';
-import { replaceAtomically } from './atomic-replace.js';
 import { fileFailure } from './file-failure.js';
 import type { EntryType, FileParams, ListedEntry, ParamsOf } from './file-params.js';
 
