@@ -2,15 +2,7 @@ import { expect } from 'chai';
 import { McpBridge, type McpBridge as Bridge, type OrchEvent } from '../../kernel/index.js';
 import { EventLog, freePort, httpAlias } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../support/rejection.js';
 
 describe('mcp: reconnection backoff and connection failures', function () {
   this.timeout(60_000);

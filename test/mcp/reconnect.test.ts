@@ -6,6 +6,7 @@ import { isLegalTransition } from '../../plugins/mcp-bridge/bridge-state-machine
 import { SessionsFile } from '../../plugins/mcp-bridge/sessions-file.js';
 import { EventLog, freePort, httpAlias, sampleStdio, startHttpPeer, stopAllPeers, waitUntilGone, type HttpPeer } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
+import { rejection } from '../support/rejection.js';
 
 /** Fast settings so a test sees several reconnection cycles quickly. */
 const FAST = { heartbeatMs: 1000, connectTimeoutMs: 3000, reconnect: { initialMs: 100, factor: 2, maxMs: 400 } };
@@ -16,15 +17,6 @@ function expectLegalOrder(states: string[], from?: string): void {
     expect(isLegalTransition(previous as never, state as never), `${previous ?? '(none)'} → ${state} in ${states.join(' → ')}`).to.equal(true);
     previous = state;
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('mcp: disconnect and reconnect against real servers', function () {

@@ -3,15 +3,7 @@ import { spawn } from 'node:child_process';
 import { McpBridge, isAlive, isOrchError, type McpBridge as Bridge } from '../../kernel/index.js';
 import { EventLog, SAMPLE_SERVER, sampleStdio, waitUntilGone } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../support/rejection.js';
 
 describe('mcp: the bundled sample server over stdio', function () {
   this.timeout(60_000);

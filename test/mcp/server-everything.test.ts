@@ -2,15 +2,7 @@ import { expect } from 'chai';
 import { McpBridge, isAlive, type McpBridge as Bridge } from '../../kernel/index.js';
 import { everythingStdio, httpAlias, startHttpPeer, stopAllPeers, type HttpPeer } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../support/rejection.js';
 
 /** The same checks over both transports against the public reference server (not in this repository). */
 for (const transport of ['stdio', 'http'] as const) {

@@ -1,0 +1,11 @@
+import type { OrchError } from '../../kernel/index.js';
+
+/** The error a promise rejects with; fails the test when it resolves instead. */
+export async function rejection<E extends Error = OrchError>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected a rejection');
+}
