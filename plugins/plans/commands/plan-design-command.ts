@@ -29,10 +29,16 @@ export class PlanDesignCommand implements CliCommand {
       provider: optionalString(args.provider),
       model: optionalString(args.model),
       signal: this.process.shutdownSignal,
-      onRound: (round, problems) => notice(io, `  answer ${round} had ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]}${problems.length > 1 ? ', …' : ''}); asking for a repair`),
+      onRound: repairNotice(io),
     });
     return finish(result, args, io, { access: this.access, paths: this.paths, origin: 'design' });
   }
+}
+
+/** Shared by plan:design and plan:replan: one stderr line per answer the dry run sent back for repair. */
+export function repairNotice(io: CommandIO): (round: number, problems: string[]) => void {
+  return (round, problems) =>
+    notice(io, `  answer ${round} had ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]}${problems.length > 1 ? ', …' : ''}); asking for a repair`);
 }
 
 /** Shared by plan:design and plan:replan: write --out, save when asked, print the outcome. */

@@ -3,7 +3,7 @@ import { Paths, ProcessContext, type CliCommand, type CommandIO } from '../../..
 import { PlanDesigner } from '../design/plan-designer.js';
 import { notice } from './notice.js';
 import { PlanAccess } from './plan-access.js';
-import { finish, optionalRounds, optionalString } from './plan-design-command.js';
+import { finish, optionalRounds, optionalString, repairNotice } from './plan-design-command.js';
 
 /** `orch plan:replan <id> [--run <runId>] [--feedback "…"]`: the next version, saved unless --no-save. */
 @injectable()
@@ -26,7 +26,7 @@ export class PlanReplanCommand implements CliCommand {
       provider: optionalString(args.provider),
       model: optionalString(args.model),
       signal: this.process.shutdownSignal,
-      onRound: (round, problems) => notice(io, `  answer ${round} had ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]}${problems.length > 1 ? ', …' : ''}); asking for a repair`),
+      onRound: repairNotice(io),
     });
     notice(io, `Re-planned ${planId} from v${result.basedOn.version}${result.run ? `, run ${result.run.runId} (${result.run.status})` : ''}${args.feedback ? ' and your feedback' : ''}.`);
     return finish(result, args, io, { access: this.access, paths: this.paths, origin: result.run ? `replan after run ${result.run.runId}` : 'replan' });
