@@ -1,0 +1,25 @@
+export type Theme = 'light' | 'dark';
+const KEY = 'orch.theme';
+
+export function storedTheme(): Theme {
+  try {
+    const value = localStorage.getItem(KEY);
+    if (value === 'light' || value === 'dark') return value;
+  } catch {
+    // no storage: fall through to the system preference
+  }
+  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+  try {
+    localStorage.setItem(KEY, theme);
+  } catch {
+    // keep it for this page only
+  }
+}
+
+export function applyStoredTheme(): void {
+  document.documentElement.dataset.theme = storedTheme();
+}
