@@ -1,0 +1,210 @@
+import { useState } from 'react';
+import { api, ApiError, Link, navigate, useApi, useConnection, useEvents, useSnapshot, type ApprovalRecord, type PanelProps } from '@orch/gui-sdk';
+import { EmptyState, ErrorAlert, formatTime, JsonBlock, Loading, PageHeader, RiskBadge, timeAgo } from './ui';
+
+/** The status-bar badge: pending approvals across all runs, live. */
+export function ApprovalsBadge() {
+  const snapshot = useSnapshot();
+  const pending = snapshot?.approvals?.pending;
+  if (pending === undefined) return null;
+  return (
+    <Link to="/approvals" className={`btn btn-sm ${pending > 0 ? 'btn-warning' : 'btn-ghost'}`} data-testid="approvals-badge" title="Pending approvals across all runs">
+      Approvals <span className="badge badge-sm tabular-nums">{pending}</span>
+    </Link>
+  );
+}
+
+/** One inbox for every pending approval of every run, with Approve / Reject forms and the history. */
+export function ApprovalsPanel({ route }: PanelProps) {
+  const [tab, setTab] = useState<'pending' | 'history'>(route[0] === 'history' ? 'history' : 'pending');
+  const pending = useApi<{ approvals: ApprovalRecord[] }>('/api/approvals', { refreshOn: 'approval' });
+  const history = useApi<{ approvals: ApprovalRecord[] }>(tab === 'history' ? '/api/approvals?all=true' : null, { refreshOn: 'approval' });
+  const focus = route[0] && route[0] !== 'history' ? route[0] : undefined;
+  const list = pending.data?.approvals ?? [];
+  return (
+    <div className="p-6 max-w-5xl mx-auto" data-testid="approvals-panel">
+      <PageHeader title="Approvals" subtitle="Every run that waits for a person, oldest first. A decision resumes the run at once.">
+        <div role="tablist" className="tabs tabs-box">
+          <button role="tab" className={`tab ${tab === 'pending' ? 'tab-active' : ''}`} onClick={() => setTab('pending')}>
+            Pending {pending.data && <span className="badge badge-sm ml-2">{list.length}</span>}
+          </button>
+          <button role="tab" className={`tab ${tab === 'history' ? 'tab-active' : ''}`} onClick={() => setTab('history')}>
+            History
+          </button>
+        </div>
+      </PageHeader>
+      {tab === 'pending' ? (
+        pending.error ? (
+          <ErrorAlert error={pending.error} what="The pending approvals could not be read" />
+        ) : !pending.data ? (
+          <Loading what="approvals" />
+        ) : list.length === 0 ? (
+          <EmptyState title="Nothing waits for a decision">When a run reaches an approval step it shows up here, with its context and Approve / Reject.</EmptyState>
+        ) : (
+          <div className="flex flex-col gap-4">
+            {list.map((approval) => (
+              <ApprovalCard key={approval.id} approval={approval} focused={focus !== undefined && approval.id.startsWith(focus)} onDecided={pending.reload} />
+            ))}
+          </div>
+        )
+      ) : history.error ? (
+        <ErrorAlert error={history.error} what="The approval history could not be read" />
+      ) : !history.data ? (
+        <Loading what="history" />
+      ) : (
+        <ApprovalHistory approvals={history.data.approvals.filter((a) => a.decision)} />
+      )}
+    </div>
+  );
+}
+
+function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalRecord; focused: boolean; onDecided: () => void }) {
+  const { interactive } = useConnection();
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState<'approved' | 'rejected' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  useEvents('approval.resolved', (event) => {
+    if (event.approvalId === approval.id && !busy) setDone(`Decided elsewhere: ${String(event.outcome)} by ${String(event.operator)} (${String(event.via)})`);
+  });
+  const decide = async (outcome: 'approved' | 'rejected') => {
+    setBusy(outcome);
+    setError(null);
+    try {
+      await api.post(`/api/approvals/${encodeURIComponent(approval.id)}/decision`, { outcome, comment });
+      setDone(outcome === 'approved' ? 'Approved — the run resumes.' : 'Rejected.');
+      onDecided();
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 409 ? `Already decided: ${e.message}` : (e as Error).message);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const overdue = approval.expiresAt !== undefined && new Date(approval.expiresAt).getTime() < Date.now();
+  return (
+    <article className={`card bg-base-100 border ${focused ? 'border-primary' : 'border-base-300'} shadow-sm`} data-testid="approval-card" data-approval={approval.id}>
+      <div className="card-body gap-3">
+        <div className="flex items-start gap-3 flex-wrap">
+          <h2 className="card-title text-base flex-1 min-w-0 break-words">{approval.title || approval.nodeId}</h2>
+          <RiskBadge risk={approval.riskLevel} />
+          {approval.escalatedAt && <span className="badge badge-sm badge-error">escalated</span>}
+        </div>
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
+          <div className="min-w-0">
+            <dt className="text-xs opacity-60">Plan</dt>
+            <dd className="truncate">
+              <Link className="link link-hover" to={`/plans/${encodeURIComponent(approval.planId)}/v/${approval.planVersion}`}>
+                {approval.planId} v{approval.planVersion}
+              </Link>
+            </dd>
+          </div>
+          <div className="min-w-0">
+            <dt className="text-xs opacity-60">Run · node</dt>
+            <dd className="truncate">
+              <Link className="link link-hover font-mono" to={`/runs/${encodeURIComponent(approval.runId)}`}>
+                {approval.runId.slice(0, 12)}
+              </Link>{' '}
+              · <span className="font-mono">{approval.nodeId}</span>
+            </dd>
+          </div>
+          <div>
+            <dt className="text-xs opacity-60">Requested</dt>
+            <dd title={approval.requestedAt}>
+              {timeAgo(approval.requestedAt)} by {approval.requestedBy}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-xs opacity-60">Expires</dt>
+            <dd className={overdue ? 'text-error' : ''} title={approval.expiresAt}>
+              {approval.expiresAt ? `${timeAgo(approval.expiresAt)} (then ${approval.onTimeout ?? 'reject'})` : 'never'}
+            </dd>
+          </div>
+        </dl>
+        {approval.prompt && <p className="whitespace-pre-wrap text-sm bg-base-200 rounded p-3">{approval.prompt}</p>}
+        {approval.context !== undefined && (
+          <details className="collapse collapse-arrow bg-base-200">
+            <summary className="collapse-title text-sm min-h-0 py-2">Inputs of the step</summary>
+            <div className="collapse-content">
+              <JsonBlock value={approval.context} />
+            </div>
+          </details>
+        )}
+        {approval.approvers && approval.approvers.length > 0 && <p className="text-xs opacity-70">Only {approval.approvers.join(', ')} may decide.</p>}
+        {done ? (
+          <div className="alert alert-success py-2" data-testid="approval-done">
+            {done}
+          </div>
+        ) : (
+          <form
+            className="flex flex-col gap-2"
+            onSubmit={(event) => {
+              event.preventDefault();
+            }}
+          >
+            <label className="text-xs opacity-70" htmlFor={`comment-${approval.id}`}>
+              Comment (recorded with your decision)
+            </label>
+            <textarea
+              id={`comment-${approval.id}`}
+              className="textarea w-full"
+              rows={2}
+              maxLength={4000}
+              value={comment}
+              onChange={(event) => setComment(event.target.value)}
+              placeholder="Why you approve or reject"
+              data-testid="approval-comment"
+            />
+            {error && <div className="alert alert-error py-2 text-sm">{error}</div>}
+            <div className="card-actions justify-end">
+              <button type="button" className="btn btn-sm btn-error btn-outline" disabled={!interactive || busy !== null} onClick={() => void decide('rejected')} data-testid="reject">
+                {busy === 'rejected' && <span className="loading loading-spinner loading-xs" />} Reject
+              </button>
+              <button type="button" className="btn btn-sm btn-success" disabled={!interactive || busy !== null} onClick={() => void decide('approved')} data-testid="approve">
+                {busy === 'approved' && <span className="loading loading-spinner loading-xs" />} Approve
+              </button>
+            </div>
+          </form>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function ApprovalHistory({ approvals }: { approvals: ApprovalRecord[] }) {
+  const sorted = [...approvals].sort((a, b) => (b.decision?.decidedAt ?? '').localeCompare(a.decision?.decidedAt ?? ''));
+  if (sorted.length === 0) return <EmptyState title="No decisions yet">Decisions taken in the GUI, the CLI or by expiry are listed here.</EmptyState>;
+  return (
+    <div className="overflow-x-auto bg-base-100 rounded-box border border-base-300">
+      <table className="table table-sm" data-testid="approval-history">
+        <thead>
+          <tr>
+            <th>Decided</th>
+            <th>Step</th>
+            <th>Outcome</th>
+            <th>Operator</th>
+            <th>Via</th>
+            <th>Comment</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((a) => (
+            <tr key={a.id} className="cursor-pointer hover:bg-base-200" onClick={() => navigate(`/runs/${encodeURIComponent(a.runId)}`)}>
+              <td className="whitespace-nowrap">{formatTime(a.decision?.decidedAt)}</td>
+              <td className="max-w-64 truncate" title={a.title}>
+                {a.title || a.nodeId}
+              </td>
+              <td>
+                <span className={`badge badge-sm ${a.decision?.outcome === 'approved' ? 'badge-success' : 'badge-error'}`}>{a.decision?.outcome}</span>
+              </td>
+              <td>{a.decision?.operator}</td>
+              <td>{a.decision?.via}</td>
+              <td className="max-w-72 truncate" title={a.decision?.comment}>
+                {a.decision?.comment || <span className="opacity-50">—</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import { memo, useMemo, useState, type MouseEvent } from 'react';
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { NODE_ICONS, formatDuration, label } from '../ui';
+import { defaultFolded, layoutPlan, type LaidOutNode, type LayoutPlanNode } from './block-layout';
+import { StatusContext, useNodeIssues, useNodeStatus, type NodeStatusStore } from './status-store';
+
+type CanvasData = {
+  laid: LaidOutNode;
+  toggle: (id: string) => void;
+};
+type CanvasNode = Node<CanvasData>;
+
+const STATUS_CLASS: Record<string, string> = {
+  pending: 'border-base-300',
+  running: 'border-info bg-info/10',
+  succeeded: 'border-success bg-success/10',
+  failed: 'border-error bg-error/10',
+  retrying: 'border-warning bg-warning/10',
+  waiting_approval: 'border-warning bg-warning/15',
+  needs_attention: 'border-error bg-error/15',
+  skipped: 'border-base-300 opacity-60',
+  cancelled: 'border-base-300 opacity-60',
+};
+
+function nodeTitle(node: LayoutPlanNode): string {
+  return node.title || node.id;
+}
+
+const LeafNode = memo(function LeafNode({ id, data }: NodeProps<CanvasNode>) {
+  const state = useNodeStatus(id);
+  const issues = useNodeIssues(id);
+  const node = data.laid.node;
+  const status = state?.status ?? 'pending';
+  const folded = data.laid.kind === 'folded';
+  const risk = node.riskLevel as string | undefined;
+  const approval = node.type === 'human_approval' || node.requiresApproval === true;
+  return (
+    <div
+      className={`h-full w-full rounded-lg border-2 bg-base-100 px-2 py-1.5 text-xs flex flex-col gap-0.5 shadow-sm ${issues ? 'border-error' : STATUS_CLASS[status]}`}
+      data-node={id}
+      data-status={status}
+      title={issues ? issues.join('\n') : state?.error ?? node.description as string | undefined}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      {data.laid.branchLabel && <span className="truncate text-[10px] font-mono text-secondary -mb-0.5">{data.laid.branchLabel}</span>}
+      <div className="flex items-center gap-1.5 min-w-0">
+        <span className="shrink-0 w-4 text-center" aria-hidden="true">
+          {NODE_ICONS[node.type] ?? '•'}
+        </span>
+        <span className="font-semibold truncate flex-1">{nodeTitle(node)}</span>
+        {folded && (
+          <button className="btn btn-xs btn-ghost px-1 nodrag" title="Unfold" onClick={(e: MouseEvent) => (e.stopPropagation(), data.toggle(id))}>
+            ⊞
+          </button>
+        )}
+      </div>
+      <div className="flex items-center gap-1 min-w-0 text-[11px] opacity-80">
+        <span className="truncate">{folded ? `${node.type} · ${data.laid.hiddenLeaves} steps folded` : node.type === 'local_task' ? `local_task · ${String(node.kind ?? '')}` : node.type}</span>
+      </div>
+      <div className="flex items-center gap-1 mt-auto min-w-0">
+        {state && status !== 'pending' && <span className="badge badge-xs">{label(status)}</span>}
+        {state?.durationMs !== undefined && <span className="badge badge-xs badge-ghost tabular-nums" data-testid="duration">{formatDuration(state.durationMs)}</span>}
+        {state && state.attempts > 1 && <span className="badge badge-xs badge-warning">×{state.attempts}</span>}
+        {state?.iteration !== undefined && <span className="badge badge-xs badge-ghost">iter {state.iteration}</span>}
+        {issues && <span className="badge badge-xs badge-error">{issues.length} issue{issues.length > 1 ? 's' : ''}</span>}
+        <span className="ml-auto flex gap-1">
+          {approval && <span title="Needs approval">✋</span>}
+          {risk && risk !== 'low' && <span className={`badge badge-xs ${risk === 'critical' ? 'badge-error' : risk === 'high' ? 'badge-warning' : 'badge-info'}`}>{risk}</span>}
+        </span>
+      </div>
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+});
+
+const GroupNode = memo(function GroupNode({ id, data }: NodeProps<CanvasNode>) {
+  const node = data.laid.node;
+  const issues = useNodeIssues(id);
+  const extra = node.type === 'loop' ? (node.forEach ? `for each ${String(node.forEach)}` : node.while ? `while ${String(node.while)}` : '') : '';
+  return (
+    <div className={`h-full w-full rounded-xl border ${issues ? 'border-error' : 'border-base-300'} border-dashed bg-base-200/50`} data-node={id} data-group={node.type}>
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <div className="flex items-center gap-1.5 px-2 h-8 text-xs min-w-0">
+        <button className="btn btn-xs btn-ghost px-1 nodrag" title="Fold" onClick={(e: MouseEvent) => (e.stopPropagation(), data.toggle(id))}>
+          ⊟
+        </button>
+        <span aria-hidden="true">{NODE_ICONS[node.type]}</span>
+        <span className="font-semibold truncate">{nodeTitle(node)}</span>
+        <span className="opacity-60 shrink-0">{node.type}</span>
+        {extra && <span className="opacity-60 truncate font-mono">{extra}</span>}
+        {data.laid.branchLabel && <span className="ml-auto truncate text-[10px] font-mono text-secondary">{data.laid.branchLabel}</span>}
+      </div>
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+});
+
+/** Defined once, outside components (React Flow re-mounts every node when nodeTypes changes). */
+const nodeTypes = { leaf: LeafNode, block: GroupNode };
+
+function toFlow(laidOut: LaidOutNode[], toggle: (id: string) => void): CanvasNode[] {
+  return laidOut.map((laid) => ({
+    id: laid.id,
+    type: laid.kind === 'group' ? 'block' : 'leaf',
+    position: { x: laid.x, y: laid.y },
+    ...(laid.parentId ? { parentId: laid.parentId } : {}),
+    data: { laid, toggle },
+    width: laid.width,
+    height: laid.height,
+    draggable: false,
+    connectable: false,
+    zIndex: laid.depth,
+    handles: [
+      { type: 'target' as const, position: Position.Top, x: laid.width / 2 - 3, y: -3, width: 6, height: 6 },
+      { type: 'source' as const, position: Position.Bottom, x: laid.width / 2 - 3, y: laid.height - 3, width: 6, height: 6 },
+    ],
+  }));
+}
+
+export interface PlanCanvasProps {
+  root: LayoutPlanNode;
+  store?: NodeStatusStore;
+  onSelect?: (nodeId: string) => void;
+  className?: string;
+}
+
+/** The plan's topology: block layout, foldable composites, live status from `store`, culling, MiniMap. */
+export function PlanCanvas({ root, store, onSelect, className }: PlanCanvasProps) {
+  const [folded, setFolded] = useState<Set<string>>(() => defaultFolded(root));
+  const [prevRoot, setPrevRoot] = useState(root);
+  if (prevRoot !== root) {
+    setPrevRoot(root);
+    setFolded(defaultFolded(root));
+  }
+  const toggle = useMemo(
+    () => (id: string) =>
+      setFolded((current) => {
+        const next = new Set(current);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    [],
+  );
+  const layout = useMemo(() => layoutPlan(root, folded), [root, folded]);
+  const nodes = useMemo(() => toFlow(layout.nodes, toggle), [layout, toggle]);
+  const edges = useMemo<Edge[]>(() => layout.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, type: 'straight' })), [layout]);
+  const small = layout.height <= 640 && layout.width <= 1100;
+  return (
+    <StatusContext.Provider value={store ?? null}>
+      <div className={className ?? 'h-[560px] w-full rounded-box border border-base-300 bg-base-100'} data-testid="plan-canvas" data-nodes={layout.nodes.length}>
+        <ReactFlow<CanvasNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onlyRenderVisibleElements
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable
+          minZoom={0.05}
+          maxZoom={2}
+          {...(small ? { fitView: true, fitViewOptions: { maxZoom: 1, padding: 0.12 } } : { defaultViewport: { x: 24, y: 16, zoom: 1 } })}
+          onNodeClick={(_, node) => onSelect?.(node.id)}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false} />
+          <MiniMap pannable zoomable className="!bg-base-200" nodeStrokeWidth={2} />
+        </ReactFlow>
+      </div>
+    </StatusContext.Provider>
+  );
+}

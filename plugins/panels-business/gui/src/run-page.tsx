@@ -1,0 +1,345 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, Link, navigate, useApi, useConnection, useEvents, type NodeRunState, type PlanDocument, type RunRecord } from '@orch/gui-sdk';
+import { childrenOf, isComposite, type LayoutPlanNode } from './canvas/block-layout';
+import { PlanCanvas } from './canvas/PlanCanvas';
+import { NodeStatusStore } from './canvas/status-store';
+import { RunTimeline, spansFrom } from './timeline';
+import { planOf, ErrorAlert, formatDuration, formatTime, JsonBlock, label, Loading, PageHeader, StatusBadge } from './ui';
+
+const ACTIVE = ['running', 'waiting_approval', 'needs_attention', 'blocked'];
+
+export function findNode(root: LayoutPlanNode | undefined, id: string): LayoutPlanNode | undefined {
+  if (!root) return undefined;
+  if (root.id === id) return root;
+  if (!isComposite(root)) return undefined;
+  for (const { child } of childrenOf(root)) {
+    const found = findNode(child, id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
+  const run = useApi<{ run: RunRecord }>(`/api/runs/${encodeURIComponent(runId)}`);
+  const record = run.data?.run;
+  const plan = useApi<PlanDocument | { plan: PlanDocument }>(record ? `/api/plans/${encodeURIComponent(record.planId)}?version=${record.planVersion}` : null);
+  const timeline = useApi<unknown>(`/api/runs/${encodeURIComponent(runId)}/timeline`);
+  const [tab, setTab] = useState<'canvas' | 'timeline' | 'nodes'>(rest[0] === 'timeline' ? 'timeline' : rest[0] === 'nodes' ? 'nodes' : 'canvas');
+  const [selected, setSelected] = useState<string | null>(rest[0] === 'nodes' && rest[1] ? rest[1] : null);
+  const store = useMemo(() => new NodeStatusStore(), [runId]);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [now, setNow] = useState(Date.now());
+
+  useEffect(() => {
+    if (record) store.load(record.nodes ?? {});
+  }, [record, store]);
+  useEffect(() => () => clearTimeout(reloadTimer.current), []);
+  useEffect(() => {
+    if (!record || !ACTIVE.includes(record.status)) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [record?.status]);
+  useEvents(['run', 'node', 'approval'], (event) => {
+    if (event.runId !== runId) return;
+    store.apply(event);
+    clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => {
+      run.reload();
+      timeline.reload();
+    }, 250);
+  });
+
+  if (run.error) {
+    return (
+      <div className="p-6 max-w-5xl mx-auto">
+        <BackToRuns />
+        <ErrorAlert error={run.error} what={`Run ${runId} could not be read`} />
+      </div>
+    );
+  }
+  if (!record) return <Loading what={`run ${runId}`} />;
+  const document = planOf(plan.data);
+  const root = document?.root as LayoutPlanNode | undefined;
+  const nodes = record.nodes ?? {};
+  const done = Object.values(nodes).filter((n) => n.status === 'succeeded').length;
+  const end = record.finishedAt ? Date.parse(record.finishedAt) : ACTIVE.includes(record.status) ? now : Date.parse(record.updatedAt);
+  const spans = spansFrom(timeline.error ? undefined : timeline.data, nodes);
+
+  return (
+    <div className="p-6 flex flex-col gap-4 min-h-full" data-testid="run-page" data-run-status={record.status}>
+      <BackToRuns />
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            <span className="truncate">{record.planName ?? record.planId}</span>
+            <StatusBadge status={record.status} />
+          </span>
+        }
+        subtitle={
+          <span>
+            Run <span className="font-mono">{record.runId}</span> ·{' '}
+            <Link className="link link-hover" to={`/plans/${encodeURIComponent(record.planId)}/v/${record.planVersion}`}>
+              {record.planId} v{record.planVersion}
+            </Link>{' '}
+            · started {formatTime(record.createdAt)} by {record.operator} · {formatDuration(end - Date.parse(record.createdAt))} · {done}
+            {record.leafCount ? `/${record.leafCount}` : ''} steps done
+            {record.mode === 'memory' ? ' · in memory' : ''}
+          </span>
+        }
+      >
+        <RunActions record={record} selected={selected} />
+      </PageHeader>
+      {record.error && <div className="alert alert-error text-sm">{record.error}</div>}
+      {record.warnings?.map((w) => (
+        <div key={w} className="alert alert-warning text-sm">
+          {w}
+        </div>
+      ))}
+      <WaitingFor record={record} onSelect={setSelected} />
+      <div role="tablist" className="tabs tabs-border">
+        {(['canvas', 'timeline', 'nodes'] as const).map((t) => (
+          <button key={t} role="tab" className={`tab ${tab === t ? 'tab-active' : ''}`} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
+            {t === 'canvas' ? 'Plan' : t === 'timeline' ? 'Timeline' : 'Steps'}
+          </button>
+        ))}
+      </div>
+      <div className="flex gap-4 min-h-0 flex-1 items-start">
+        <div className="flex-1 min-w-0">
+          {plan.error && <ErrorAlert error={plan.error} what="The plan of this run could not be read" />}
+          {tab === 'canvas' && (root ? <PlanCanvas root={root} store={store} onSelect={setSelected} className="h-[62vh] min-h-96 w-full rounded-box border border-base-300 bg-base-100" /> : !plan.error && <Loading what="plan" />)}
+          {tab === 'timeline' && (root ? <RunTimeline root={root} spans={spans} now={now} onSelect={setSelected} /> : <Loading what="plan" />)}
+          {tab === 'nodes' && <StepTable nodes={nodes} root={root} onSelect={setSelected} />}
+        </div>
+        {selected && <NodeDrawer runId={runId} nodeId={selected} state={nodes[selected]} planNode={findNode(root, selected)} onClose={() => setSelected(null)} />}
+      </div>
+    </div>
+  );
+}
+
+function BackToRuns() {
+  return (
+    <Link to="/runs" className="link link-hover text-sm opacity-70">
+      ← All runs
+    </Link>
+  );
+}
+
+function WaitingFor({ record, onSelect }: { record: RunRecord; onSelect: (id: string) => void }) {
+  const approvals = record.waitingFor?.approvals ?? [];
+  const attention = record.waitingFor?.attention ?? [];
+  if (approvals.length === 0 && attention.length === 0) return null;
+  return (
+    <div className="flex flex-col gap-2">
+      {approvals.map((a) => (
+        <div key={a.approvalId} className="alert alert-warning py-2 text-sm">
+          <span className="flex-1">
+            Waits for a decision: <strong>{a.title}</strong> (step <button className="link font-mono" onClick={() => onSelect(a.nodeId)}>{a.nodeId}</button>)
+          </span>
+          <Link to={`/approvals/${encodeURIComponent(a.approvalId)}`} className="btn btn-sm">
+            Decide
+          </Link>
+        </div>
+      ))}
+      {attention.map((a) => (
+        <div key={a.nodeId} className="alert alert-error py-2 text-sm">
+          <span className="flex-1 break-all">
+            Step <button className="link font-mono" onClick={() => onSelect(a.nodeId)}>{a.nodeId}</button> needs a person: {a.error}
+          </span>
+          <NodeResume runId={record.runId} nodeId={a.nodeId} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function useAction() {
+  const { interactive } = useConnection();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (name: string, action: () => Promise<void>) => {
+    setBusy(name);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return { interactive, busy, error, run };
+}
+
+function NodeResume({ runId, nodeId }: { runId: string; nodeId: string }) {
+  const action = useAction();
+  const resume = (body: Record<string, string>) => action.run(Object.keys(body)[0]!, async () => void (await api.post(`/api/runs/${encodeURIComponent(runId)}/resume`, body)));
+  return (
+    <span className="flex gap-2 items-center">
+      {action.error && <span className="text-xs">{action.error}</span>}
+      <button className="btn btn-sm" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ retryNode: nodeId })} data-testid="retry-node">
+        Retry step
+      </button>
+      <button className="btn btn-sm btn-ghost" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ skipNode: nodeId })} data-testid="skip-node">
+        Skip step
+      </button>
+    </span>
+  );
+}
+
+/** The actions the server allows (its `actions` list when it sends one, else what the status permits). */
+function RunActions({ record, selected }: { record: RunRecord; selected: string | null }) {
+  const action = useAction();
+  const allowed = new Set(
+    record.actions ??
+      [
+        ACTIVE.includes(record.status) ? 'cancel' : '',
+        record.status === 'blocked' ? 'resume' : '',
+        record.mode === 'json' ? 'replay' : '',
+      ].filter(Boolean),
+  );
+  const post = (name: string, path: string, body: unknown = {}) =>
+    action.run(name, async () => {
+      const answer = await api.post<{ run: RunRecord }>(`/api/runs/${encodeURIComponent(record.runId)}/${path}`, body);
+      if (name === 'replay' && answer.run.runId !== record.runId) navigate(`/runs/${encodeURIComponent(answer.run.runId)}`);
+    });
+  return (
+    <div className="flex gap-2 items-center flex-wrap" data-testid="run-actions">
+      {action.error && <span className="text-xs text-error max-w-72">{action.error}</span>}
+      {allowed.has('resume') && (
+        <button className="btn btn-sm btn-primary" disabled={!action.interactive || action.busy !== null} onClick={() => void post('resume', 'resume')}>
+          Resume
+        </button>
+      )}
+      {allowed.has('replay') && (
+        <button
+          className="btn btn-sm"
+          disabled={!action.interactive || action.busy !== null}
+          title={selected ? `Fork a new run that starts again from step ${selected}` : 'Fork a new run from the first kept checkpoint (select a step to replay from it)'}
+          onClick={() => void post('replay', 'replay', selected ? { from: selected } : {})}
+        >
+          {selected ? `Replay from ${selected}` : 'Replay'}
+        </button>
+      )}
+      {allowed.has('cancel') && (
+        <button
+          className="btn btn-sm btn-error btn-outline"
+          disabled={!action.interactive || action.busy !== null}
+          onClick={() => {
+            if (confirm(`Cancel run ${record.runId}? Running steps are aborted.`)) void post('cancel', 'cancel');
+          }}
+        >
+          Cancel run
+        </button>
+      )}
+    </div>
+  );
+}
+
+function StepTable({ nodes, root, onSelect }: { nodes: Record<string, NodeRunState>; root: LayoutPlanNode | undefined; onSelect: (id: string) => void }) {
+  const order: string[] = [];
+  const walk = (n: LayoutPlanNode) => (isComposite(n) ? childrenOf(n).forEach(({ child }) => walk(child)) : order.push(n.id));
+  if (root) walk(root);
+  for (const id of Object.keys(nodes)) if (!order.includes(id)) order.push(id);
+  return (
+    <div className="overflow-x-auto bg-base-100 rounded-box border border-base-300">
+      <table className="table table-sm" data-testid="step-table">
+        <thead>
+          <tr>
+            <th>Step</th>
+            <th>Status</th>
+            <th className="text-right">Attempts</th>
+            <th className="text-right">Duration</th>
+            <th>Output / error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.map((id) => {
+            const n = nodes[id];
+            const planNode = findNode(root, id);
+            return (
+              <tr key={id} className="cursor-pointer hover:bg-base-200" onClick={() => onSelect(id)}>
+                <td className="max-w-64">
+                  <div className="truncate font-semibold">{planNode?.title ?? id}</div>
+                  <div className="text-xs opacity-60 font-mono truncate">
+                    {id} · {planNode?.type ?? n?.type}
+                  </div>
+                </td>
+                <td>
+                  <StatusBadgeNode status={n?.status ?? 'pending'} />
+                </td>
+                <td className="text-right tabular-nums">{n?.attempts ?? 0}</td>
+                <td className="text-right tabular-nums">{formatDuration(n?.durationMs)}</td>
+                <td className="max-w-96 truncate text-xs" title={n?.error ?? n?.outputSummary}>
+                  {n?.error ? <span className="text-error">{n.error}</span> : n?.outputSummary}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function StatusBadgeNode({ status }: { status: string }) {
+  return <StatusBadge status={status} kind="node" />;
+}
+
+function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string; nodeId: string; state: NodeRunState | undefined; planNode: LayoutPlanNode | undefined; onClose: () => void }) {
+  const detail = useApi<Record<string, unknown>>(`/api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}`);
+  const { children: _c, branches: _b, body: _body, else: _e, ...definition } = planNode ?? ({} as LayoutPlanNode);
+  const extra = detail.error ? undefined : (detail.data?.node as Record<string, unknown> | undefined) ?? detail.data;
+  return (
+    <aside className="w-96 shrink-0 bg-base-100 rounded-box border border-base-300 p-4 flex flex-col gap-3 max-h-[75vh] overflow-auto" data-testid="node-drawer">
+      <div className="flex items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <h2 className="font-semibold truncate">{planNode?.title ?? nodeId}</h2>
+          <p className="text-xs opacity-60 font-mono">
+            {nodeId} · {planNode?.type ?? state?.type}
+          </p>
+        </div>
+        <button className="btn btn-sm btn-ghost btn-square" onClick={onClose} aria-label="Close">
+          ✕
+        </button>
+      </div>
+      <div className="flex gap-2 flex-wrap text-xs">
+        <StatusBadge status={state?.status ?? 'pending'} kind="node" />
+        {state?.attempts ? <span className="badge badge-sm badge-ghost">attempt {state.attempts}</span> : null}
+        {state?.iteration && <span className="badge badge-sm badge-ghost">iteration {state.iteration}</span>}
+        {state?.durationMs !== undefined && <span className="badge badge-sm badge-ghost">{formatDuration(state.durationMs)}</span>}
+        {state?.decidedBy && <span className="badge badge-sm badge-ghost">by {state.decidedBy}</span>}
+      </div>
+      {state?.startedAt && (
+        <p className="text-xs opacity-70">
+          {formatTime(state.startedAt)} → {state.finishedAt ? formatTime(state.finishedAt) : label(state.status)}
+        </p>
+      )}
+      {state?.error && (
+        <section>
+          <h3 className="text-xs font-semibold opacity-70 mb-1">Error</h3>
+          <pre className="text-xs whitespace-pre-wrap break-all text-error bg-base-200 rounded p-2">{state.error}</pre>
+        </section>
+      )}
+      <section>
+        <h3 className="text-xs font-semibold opacity-70 mb-1">Output</h3>
+        <JsonBlock value={extra?.output ?? state?.outputSummary} />
+      </section>
+      {extra?.inputs !== undefined && (
+        <section>
+          <h3 className="text-xs font-semibold opacity-70 mb-1">Inputs</h3>
+          <JsonBlock value={extra.inputs} />
+        </section>
+      )}
+      {Array.isArray(extra?.attempts) && (
+        <section>
+          <h3 className="text-xs font-semibold opacity-70 mb-1">Attempts</h3>
+          <JsonBlock value={extra.attempts} />
+        </section>
+      )}
+      <section>
+        <h3 className="text-xs font-semibold opacity-70 mb-1">Definition</h3>
+        <JsonBlock value={planNode ? definition : undefined} />
+      </section>
+    </aside>
+  );
+}
