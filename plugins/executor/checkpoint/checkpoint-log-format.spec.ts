@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { applyPatch, decodeLine, diffObjects, encodeLine, jsonEqual, parseLog, type LogLine } from './checkpoint-log-format.js';
+
+describe('checkpoint log format', () => {
+  it('patches only the members that changed, down to one member of a map', () => {
+    const base = { checkpoint: { v: 4, channel_versions: { a: 1, b: 2 } }, values: { nodes: { type: 'json', json: { n1: { ok: true }, n2: { ok: true } } } } };
+    const next = { checkpoint: { v: 4, channel_versions: { a: 1, b: 3, c: 1 } }, values: { nodes: { type: 'json', json: { n1: { ok: true }, n2: { ok: true }, n3: { ok: false } } } } };
+    const patch = diffObjects(base, next, 4)!;
+    expect(patch).to.deep.equal({
+      p: { checkpoint: { p: { channel_versions: { s: { b: 3, c: 1 } } } }, values: { p: { nodes: { p: { json: { s: { n3: { ok: false } } } } } } } },
+    });
+    expect(applyPatch(base, patch)).to.deep.equal(next);
+    expect(base.values.nodes.json).to.not.have.property('n3');
+  });
+
+  it('records removed members and gives no patch when nothing changed', () => {
+    expect(diffObjects({ a: 1, b: [1, 2] }, { a: 1, b: [1, 2] }, 3)).to.equal(undefined);
+    const patch = diffObjects({ a: 1, b: 2 }, { a: 1 }, 3)!;
+    expect(patch).to.deep.equal({ x: ['b'] });
+    expect(applyPatch({ a: 1, b: 2 }, patch)).to.deep.equal({ a: 1 });
+  });
+
+  it('compares JSON values structurally', () => {
+    expect(jsonEqual({ a: [1, { b: null }] }, { a: [1, { b: null }] })).to.equal(true);
+    expect(jsonEqual({ a: 1, u: undefined }, { a: 1 })).to.equal(true);
+    expect(jsonEqual([1], { 0: 1 })).to.equal(false);
+    expect(jsonEqual({ a: 1 }, { a: 2 })).to.equal(false);
+  });
+
+  it('writes one checksummed JSON line per entry and reads it back', () => {
+    const line: LogLine = { t: 'w', ns: '', cp: 'c1', w: [{ task: 't', idx: 0, ch: 'nodes', path: '', v: { type: 'json', json: { a: 'é\n' } } }] };
+    const text = encodeLine(line);
+    expect(text.endsWith('\n')).to.equal(true);
+    expect(text.indexOf('\n')).to.equal(text.length - 1);
+    expect(JSON.parse(text)).to.have.property('crc');
+    expect(decodeLine(text.slice(0, -1))).to.deep.equal({ line });
+  });
+
+  it('stops at a damaged or torn line and keeps what precedes it', () => {
+    const a = encodeLine({ t: 'head', format: 'orch.checkpoint-log/1', thread: 'r' });
+    const b = encodeLine({ t: 'w', ns: '', cp: 'c1', w: [] });
+    const damaged = b.replace('"c1"', '"c2"');
+    expect(parseLog(Buffer.from(a + damaged + b)).lines).to.have.length(1);
+    expect(parseLog(Buffer.from(a + damaged)).badTail).to.include({ offset: a.length, reason: 'checksum mismatch', complete: true });
+    const torn = parseLog(Buffer.from(a + b.slice(0, 20)));
+    expect(torn.validBytes).to.equal(a.length);
+    expect(torn.badTail).to.include({ complete: false });
+    expect(parseLog(Buffer.from(a + b)).badTail).to.equal(undefined);
+  });
+});

@@ -1,0 +1,180 @@
+import { crc32 } from 'node:zlib';
+import type { SerializedValue } from './checkpoint-file.js';
+
+/**
+ * The lines of a run's checkpoint log, `state/checkpoints/<runId>/checkpoints.jsonl`. Each line is
+ * one JSON object whose first member is a CRC-32 of the rest of the line:
+ *
+ *     {"crc":"1a2b3c4d","t":"cp",...}\n
+ *
+ * (the checksum covers `{"t":"cp",...}`, i.e. the line with the `"crc":"…",` member taken out), so a
+ * torn or damaged line is recognised and never half-applied. Kinds of line (`t`):
+ * - `head`: first line of the file (format, thread id);
+ * - `cp`: a checkpoint (`put`): either `full` (the whole checkpoint document) or `d`, a patch of the
+ *   document of checkpoint `base` (its parent): only what changed at this step;
+ * - `w`: pending writes of a checkpoint (`putWrites`, or all of a checkpoint's writes after compaction).
+ */
+export const CHECKPOINT_LOG_FORMAT = 'orch.checkpoint-log/1';
+export const CHECKPOINT_LOG_FILE = 'checkpoints.jsonl';
+
+/** Everything a checkpoint holds except its pending writes, as stored (values serialised). */
+export interface CheckpointDoc {
+  /** The checkpoint without `channel_values` (v, id, ts, channel_versions, versions_seen, …). */
+  checkpoint: Record<string, unknown>;
+  /** Channel values present in the checkpoint, through LangGraph's serializer (JSON ones inline). */
+  values: Record<string, SerializedValue>;
+  metadata: SerializedValue;
+}
+
+export interface StoredLogWrite {
+  task: string;
+  idx: number;
+  ch: string;
+  path: string;
+  v: SerializedValue;
+}
+
+export type LogLine =
+  | { t: 'head'; format: typeof CHECKPOINT_LOG_FORMAT; thread: string }
+  | { t: 'cp'; ns: string; id: string; parent?: string; full: CheckpointDoc }
+  | { t: 'cp'; ns: string; id: string; parent?: string; base: string; d: Patch }
+  | { t: 'w'; ns: string; cp: string; w: StoredLogWrite[] };
+
+/**
+ * A change to a JSON object: members set to a new value (`s`), removed (`x`), or themselves patched
+ * (`p`, for objects that changed only in part — the `nodes` map gains one output per step).
+ */
+export interface Patch {
+  s?: Record<string, unknown>;
+  x?: string[];
+  p?: Record<string, Patch>;
+}
+
+type JsonObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Structural equality of two JSON values (undefined members count as absent, as in JSON). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as JsonObject;
+  const bo = b as JsonObject;
+  let count = 0;
+  for (const key in ao) {
+    if (ao[key] === undefined) continue;
+    count++;
+    if (!jsonEqual(ao[key], bo[key])) return false;
+  }
+  for (const key in bo) if (bo[key] !== undefined) count--;
+  return count === 0;
+}
+
+/**
+ * What changed from `base` to `next` (both JSON objects), descending `depth` levels into members
+ * that are objects on both sides. `undefined` when nothing changed.
+ */
+export function diffObjects(base: JsonObject, next: JsonObject, depth: number): Patch | undefined {
+  let s: JsonObject | undefined;
+  let x: string[] | undefined;
+  let p: Record<string, Patch> | undefined;
+  for (const key in next) {
+    const value = next[key];
+    if (value === undefined) continue;
+    const before = base[key];
+    if (before === value) continue;
+    if (before === undefined) {
+      (s ??= {})[key] = value;
+    } else if (depth > 1 && isPlainObject(before) && isPlainObject(value)) {
+      const inner = diffObjects(before, value, depth - 1);
+      if (inner) (p ??= {})[key] = inner;
+    } else if (!jsonEqual(before, value)) {
+      (s ??= {})[key] = value;
+    }
+  }
+  for (const key in base) if (base[key] !== undefined && next[key] === undefined) (x ??= []).push(key);
+  if (!s && !x && !p) return undefined;
+  return { ...(s ? { s } : {}), ...(x ? { x } : {}), ...(p ? { p } : {}) };
+}
+
+/** `base` with `patch` applied; `base` is left as it is (unchanged members are shared). */
+export function applyPatch(base: JsonObject, patch: Patch): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const key of patch.x ?? []) delete out[key];
+  if (patch.s) for (const key of Object.keys(patch.s)) out[key] = patch.s[key];
+  if (patch.p) {
+    for (const key of Object.keys(patch.p)) {
+      const before = out[key];
+      out[key] = applyPatch(isPlainObject(before) ? before : {}, patch.p[key]!);
+    }
+  }
+  return out;
+}
+
+const CRC_PREFIX = '{"crc":"';
+const CRC_MEMBER_LENGTH = CRC_PREFIX.length + 8 + 2; // {"crc":"xxxxxxxx",
+
+/** One line of the log (with its checksum and the final newline). */
+export function encodeLine(line: LogLine): string {
+  const body = JSON.stringify(line);
+  const sum = crc32(body).toString(16).padStart(8, '0');
+  return `${CRC_PREFIX}${sum}",${body.slice(1)}\n`;
+}
+
+/** A line read back (without its newline), or the reason it cannot be trusted. */
+export function decodeLine(text: string): { line: LogLine } | { error: string } {
+  if (!text.startsWith(CRC_PREFIX) || text.length <= CRC_MEMBER_LENGTH || text[CRC_MEMBER_LENGTH - 2] !== '"' || text[CRC_MEMBER_LENGTH - 1] !== ',') {
+    return { error: 'no checksum' };
+  }
+  const sum = text.slice(CRC_PREFIX.length, CRC_PREFIX.length + 8);
+  const body = `{${text.slice(CRC_MEMBER_LENGTH)}`;
+  if (crc32(body).toString(16).padStart(8, '0') !== sum) return { error: 'checksum mismatch' };
+  try {
+    const line = JSON.parse(body) as LogLine;
+    if (!isPlainObject(line) || typeof (line as { t?: unknown }).t !== 'string') return { error: 'not a log line' };
+    return { line };
+  } catch (error) {
+    return { error: `not valid JSON (${(error as Error).message})` };
+  }
+}
+
+export interface ParsedLog {
+  lines: LogLine[];
+  /** Bytes of the file that hold whole, valid lines. */
+  validBytes: number;
+  /** What follows the valid lines (a torn or damaged tail), if anything. */
+  badTail?: { offset: number; bytes: number; reason: string; complete: boolean; idHint?: string };
+}
+
+/**
+ * Splits a log into its valid lines. Reading stops at the first line that is torn (no newline) or
+ * damaged (checksum): what follows it may depend on it, so the log is trusted up to there only.
+ */
+export function parseLog(buffer: Buffer): ParsedLog {
+  const lines: LogLine[] = [];
+  let offset = 0;
+  while (offset < buffer.length) {
+    const end = buffer.indexOf(0x0a, offset);
+    const complete = end >= 0;
+    const stop = complete ? end : buffer.length;
+    const text = buffer.toString('utf8', offset, stop);
+    const decoded = complete ? decodeLine(text) : { error: 'torn line (no newline at its end)' };
+    if ('error' in decoded) {
+      const idHint = /"id":"([^"]+)"/.exec(text)?.[1] ?? /"cp":"([^"]+)"/.exec(text)?.[1];
+      return { lines, validBytes: offset, badTail: { offset, bytes: buffer.length - offset, reason: decoded.error, complete, ...(idHint ? { idHint } : {}) } };
+    }
+    lines.push(decoded.line);
+    offset = stop + 1;
+  }
+  return { lines, validBytes: offset };
+}

@@ -1,0 +1,713 @@
+import { appendFile, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import {
+  BaseCheckpointSaver,
+  TASKS,
+  WRITES_IDX_MAP,
+  compareWritesSortKeys,
+  getCheckpointId,
+  maxChannelVersion,
+  writesSortKey,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointListOptions,
+  type CheckpointMetadata,
+  type CheckpointPendingWrite,
+  type CheckpointTuple,
+  type PendingWrite,
+  type SerializerProtocol,
+} from '@langchain/langgraph-checkpoint';
+import { OrchError, replaceAtomically, writeFileAtomic } from '../../../kernel/index.js';
+import type { SerializedValue } from './checkpoint-file.js';
+import {
+  applyPatch,
+  CHECKPOINT_LOG_FILE,
+  CHECKPOINT_LOG_FORMAT,
+  diffObjects,
+  encodeLine,
+  parseLog,
+  type CheckpointDoc,
+  type LogLine,
+  type ParsedLog,
+  type Patch,
+  type StoredLogWrite,
+} from './checkpoint-log-format.js';
+import { folderNameOf, threadIdOfFolder } from './folder-names.js';
+import { GroupCommitLog, writeFailed, type LogStats } from './group-commit-log.js';
+import { readLegacyCheckpoints } from './legacy-checkpoints.js';
+
+export type { LogStats } from './group-commit-log.js';
+
+export interface LogCheckpointSaverOptions {
+  /** Checkpoints kept (visible) per run and namespace. */
+  keep?: number;
+  /** Told about a damaged end of a log (or a corrupt legacy file): the checkpoint before it is used. */
+  onCorrupt?: (event: CorruptCheckpoint) => void;
+  serde?: SerializerProtocol;
+  /** Counts fsyncs and bytes written (benchmark, tests). */
+  stats?: LogStats;
+  /** The log is compacted when it exceeds twice its live part plus this many bytes. */
+  compactSlackBytes?: number;
+}
+
+export interface CorruptCheckpoint {
+  threadId: string;
+  checkpointId: string;
+  file: string;
+  movedTo: string;
+  reason: string;
+}
+
+/** One checkpoint as the log holds it. */
+interface Entry {
+  ns: string;
+  id: string;
+  parent?: string;
+  /** The line's form: the whole document, or a patch of `base`'s. */
+  full?: CheckpointDoc;
+  base?: string;
+  d?: Patch;
+  /** The document, once rebuilt (kept only for visible checkpoints). */
+  doc?: CheckpointDoc;
+  writes: StoredLogWrite[];
+}
+
+/** One run's log, in memory. */
+interface ThreadLog {
+  threadId: string;
+  file: string;
+  entries: Map<string, Entry>;
+  /** Checkpoint ids per namespace, oldest first (uuid6 ids sort by time). */
+  ids: Map<string, string[]>;
+  /** Appends; created when this process first writes. */
+  log?: GroupCommitLog;
+  /** mtime:size of the file as loaded (another process may append meanwhile). */
+  stamp?: string;
+  size: number;
+  /** A damaged end found when loading, set aside before this process appends. */
+  badTail?: ParsedLog['badTail'] & { warned: boolean };
+  /** Size of the log right after its last compaction (its live part then). */
+  compactedSize: number;
+  putsSinceCompaction: number;
+}
+
+const DEFAULT_KEEP = 20;
+const DEFAULT_SLACK = 64 * 1024;
+/** Compaction also happens after this many checkpoints, so rebuilding one never reads more lines. */
+const MAX_PUTS_BETWEEN_COMPACTIONS = 1000;
+/** Patch depth: document → values → channel → json → member (one node's output). */
+const PATCH_DEPTH = 4;
+/** A damaged tail without a newline younger than this may be a write in progress by another process. */
+const FRESH_TAIL_MS = 5_000;
+
+const key = (ns: string, id: string) => `${ns}\u0000${id}`;
+
+/**
+ * LangGraph's checkpoint saver on one append-only log per run: `<root>/<runId>/checkpoints.jsonl`.
+ * A `put` appends one line holding only what changed since its parent (channel values, versions,
+ * versions seen — and inside a map channel such as `nodes`, only the members that changed), a
+ * `putWrites` one line with the task's writes. Lines carry a checksum: a torn or damaged end of the
+ * log is ignored (the checkpoint before it is used, with a warning) and set aside before the next
+ * append. The newest `keep` checkpoints per namespace are visible; the file is compacted (rewritten
+ * atomically with the kept ones only, the oldest whole) once it holds more than twice its live
+ * part, so its size and the work of rebuilding a checkpoint stay bounded and bytes written per step
+ * do not grow with the run.
+ *
+ * Durability (group commit): a `put` resolves once its line is fsynced; lines waiting together
+ * share one fsync. A `putWrites` of ordinary outputs resolves once its line is written to the file
+ * (it survives a crash of the process at once, and reaches the disk with the next checkpoint's
+ * fsync); interrupts and errors are fsynced before resolving. Any failed write rejects with
+ * `write_failed`. Runs stored by the earlier one-file-per-checkpoint saver are migrated on first open.
+ */
+export class LogCheckpointSaver extends BaseCheckpointSaver {
+  private readonly keep: number;
+  private readonly slack: number;
+  private readonly threads = new Map<string, ThreadLog>();
+  private readonly loading = new Map<string, Promise<ThreadLog>>();
+  /**
+   * Puts whose line is not queued yet, by thread, namespace and checkpoint id: LangGraph stores a
+   * step's writes for the new checkpoint while its `put` is still on the way, and those writes must
+   * follow the checkpoint's line.
+   */
+  private readonly puts = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly root: string,
+    private readonly options: LogCheckpointSaverOptions = {},
+  ) {
+    super(options.serde);
+    this.keep = Math.max(1, options.keep ?? DEFAULT_KEEP);
+    this.slack = options.compactSlackBytes ?? DEFAULT_SLACK;
+  }
+
+  /** The folder of one run's log. */
+  folderOf(threadId: string): string {
+    return join(this.root, folderNameOf(threadId));
+  }
+
+  /** The log file of one run. */
+  fileOf(threadId: string): string {
+    return join(this.folderOf(threadId), CHECKPOINT_LOG_FILE);
+  }
+
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const threadId = config.configurable?.thread_id as string | undefined;
+    if (threadId === undefined || threadId === null) return undefined;
+    const ns = (config.configurable?.checkpoint_ns as string | undefined) ?? '';
+    const thread = await this.thread(threadId);
+    const kept = this.keptIds(thread, ns);
+    const requested = getCheckpointId(config);
+    const id = requested ? (kept.includes(requested) ? requested : undefined) : kept.at(-1);
+    const entry = id === undefined ? undefined : thread.entries.get(key(ns, id));
+    return entry ? this.toTuple(thread, entry) : undefined;
+  }
+
+  async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    const { before, filter } = options ?? {};
+    let limit = options?.limit;
+    const threadId = config.configurable?.thread_id as string | undefined;
+    const nsWanted = config.configurable?.checkpoint_ns as string | undefined;
+    const idWanted = config.configurable?.checkpoint_id as string | undefined;
+    const beforeId = before?.configurable?.checkpoint_id as string | undefined;
+    const threadIds = threadId !== undefined && threadId !== null ? [threadId] : await this.threadIds();
+    for (const id of threadIds) {
+      const thread = await this.thread(id);
+      const namespaces = [...thread.ids.keys()].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
+      for (const ns of namespaces) {
+        if (nsWanted !== undefined && ns !== nsWanted) continue;
+        for (const checkpointId of [...this.keptIds(thread, ns)].reverse()) {
+          if (idWanted && checkpointId !== idWanted) continue;
+          if (beforeId && checkpointId >= beforeId) continue;
+          const entry = thread.entries.get(key(ns, checkpointId));
+          if (!entry) continue;
+          if (filter && Object.keys(filter).length > 0) {
+            const metadata = (await this.decode(this.docOf(thread, entry).metadata)) as Record<string, unknown>;
+            if (!Object.entries(filter).every(([name, value]) => metadata?.[name] === value)) continue;
+          }
+          if (limit !== undefined) {
+            if (limit <= 0) return;
+            limit -= 1;
+          }
+          yield await this.toTuple(thread, entry);
+        }
+      }
+    }
+  }
+
+  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+    const threadId = config.configurable?.thread_id as string | undefined;
+    if (threadId === undefined || threadId === null || threadId === '') {
+      throw new OrchError('invalid_input', 'Cannot store a checkpoint: the config has no "thread_id" in "configurable"');
+    }
+    const ns = (config.configurable?.checkpoint_ns as string | undefined) ?? '';
+    const parentId = (config.configurable?.checkpoint_id as string | undefined) || undefined;
+    const putKey = `${threadId}\u0000${key(ns, checkpoint.id)}`;
+    let queued!: () => void;
+    const lineQueued = new Promise<void>((resolve) => (queued = resolve));
+    this.puts.set(putKey, lineQueued);
+    try {
+      return await this.store(threadId, ns, parentId, checkpoint, metadata, new Set(Object.keys(newVersions ?? {})), queued);
+    } finally {
+      queued();
+      if (this.puts.get(putKey) === lineQueued) this.puts.delete(putKey);
+    }
+  }
+
+  private async store(
+    threadId: string,
+    ns: string,
+    parentId: string | undefined,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    changed: Set<string>,
+    queued: () => void,
+  ): Promise<RunnableConfig> {
+    const { channel_values: channelValues = {}, ...rest } = checkpoint;
+    const present = Object.keys(channelValues).filter((channel) => channelValues[channel] !== undefined);
+    const thread = await this.threadForWrite(threadId);
+
+    // Values are serialised first (asynchronously); the entry is then added and its line queued in
+    // one synchronous stretch, so entries and lines keep the same order.
+    const encoded = new Map<string, SerializedValue>();
+    const metadataValue = await this.encode(metadata);
+    for (let pass = 0; pass < 2; pass++) {
+      const parentDoc = this.parentDocOf(thread, ns, parentId);
+      // Values of the channels that changed (newVersions); the others are the parent's, when it
+      // holds the same version of them (as LangGraph's savers do, a value is stored per version).
+      for (const channel of present) {
+        if (encoded.has(channel) || !changed.has(channel)) continue;
+        encoded.set(channel, await this.encode(channelValues[channel]));
+      }
+      if (this.threads.get(threadId) !== thread) throw new OrchError('conflict', `Run ${threadId}'s checkpoints were deleted or reloaded while a checkpoint was being stored`);
+      const parentNow = this.parentDocOf(thread, ns, parentId);
+      if (pass === 0 && parentDoc && !parentNow) continue; // the parent went away meanwhile
+      const values: Record<string, SerializedValue> = {};
+      const parentVersions = (parentNow?.checkpoint.channel_versions ?? {}) as ChannelVersions;
+      for (const channel of present) {
+        const value = encoded.get(channel) ?? (parentVersions[channel] === checkpoint.channel_versions?.[channel] ? parentNow?.values[channel] : undefined);
+        if (value !== undefined) values[channel] = value;
+      }
+      const doc: CheckpointDoc = { checkpoint: rest as unknown as Record<string, unknown>, values, metadata: metadataValue };
+      const entry = this.addCheckpoint(thread, ns, checkpoint.id, parentId, doc, parentNow ? parentId : undefined, parentNow);
+      const written = this.appendTo(thread, this.lineOf(entry), true);
+      queued();
+      await written;
+      return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
+    }
+    throw new OrchError('internal', `Could not store checkpoint ${checkpoint.id} of ${threadId}: its parent kept changing`);
+  }
+
+  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    const threadId = config.configurable?.thread_id as string | undefined;
+    const checkpointId = config.configurable?.checkpoint_id as string | undefined;
+    if (threadId === undefined || threadId === null) {
+      throw new OrchError('invalid_input', 'Cannot store writes: the config has no "thread_id" in "configurable"');
+    }
+    if (!checkpointId) throw new OrchError('invalid_input', 'Cannot store writes: the config has no "checkpoint_id" in "configurable"');
+    const ns = (config.configurable?.checkpoint_ns as string | undefined) ?? '';
+    await this.puts.get(`${threadId}\u0000${key(ns, checkpointId)}`);
+    const thread = await this.threadForWrite(threadId);
+    const encoded: StoredLogWrite[] = [];
+    for (const [index, [channel, value]] of writes.entries()) {
+      encoded.push({ task: taskId, idx: WRITES_IDX_MAP[channel] ?? index, ch: channel, path: taskPath ?? '', v: await this.encode(value) });
+    }
+    if (this.threads.get(threadId) !== thread) throw new OrchError('conflict', `Run ${threadId}'s checkpoints were deleted or reloaded while writes were being stored`);
+    const entry = thread.entries.get(key(ns, checkpointId));
+    if (!entry) {
+      throw new OrchError('not_found', `Cannot store writes of task ${taskId}: checkpoint ${checkpointId} of ${threadId} does not exist`);
+    }
+    const applied = applyWrites(entry, encoded);
+    if (applied.length === 0) return;
+    // Interrupts and errors pause or stop the run: they reach the disk before the call returns.
+    const sync = applied.some((w) => w.idx < 0);
+    await this.appendTo(thread, encodeLine({ t: 'w', ns, cp: checkpointId, w: applied }), sync);
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    const thread = this.threads.get(threadId);
+    this.threads.delete(threadId);
+    await thread?.log?.idle();
+    await rm(this.folderOf(threadId), { recursive: true, force: true });
+  }
+
+  /** Waits for writes in flight and brings every written line to the disk (before a process stops). */
+  async flush(): Promise<void> {
+    await Promise.all(
+      [...this.threads.values()].map(async (thread) => {
+        if (!thread.log || thread.log.failed) return;
+        await thread.log.sync().catch(() => undefined);
+      }),
+    );
+  }
+
+  /** Checkpoint ids of a run (kept ones), newest first. */
+  async idsNewestFirst(threadId: string, ns = ''): Promise<string[]> {
+    return [...this.keptIds(await this.thread(threadId), ns)].reverse();
+  }
+
+  // ---- the in-memory view of a log ----
+
+  private keptIds(thread: ThreadLog, ns: string): string[] {
+    const ids = thread.ids.get(ns) ?? [];
+    return ids.length <= this.keep ? ids : ids.slice(ids.length - this.keep);
+  }
+
+  private parentDocOf(thread: ThreadLog, ns: string, parentId: string | undefined): CheckpointDoc | undefined {
+    if (!parentId) return undefined;
+    const parent = thread.entries.get(key(ns, parentId));
+    return parent ? this.docOf(thread, parent) : undefined;
+  }
+
+  /** Adds a checkpoint to the view: as a patch of its parent's document when the parent is known. */
+  private addCheckpoint(
+    thread: ThreadLog,
+    ns: string,
+    id: string,
+    parentId: string | undefined,
+    doc: CheckpointDoc,
+    baseId: string | undefined,
+    baseDoc: CheckpointDoc | undefined,
+  ): Entry {
+    const entry: Entry = { ns, id, writes: [], ...(parentId ? { parent: parentId } : {}) };
+    // Only what is kept is copied (the patch, or the first document whole): the memory copy must not
+    // share objects the caller may still change.
+    if (baseId && baseDoc) {
+      const patch = diffObjects(baseDoc as unknown as Record<string, unknown>, doc as unknown as Record<string, unknown>, PATCH_DEPTH) ?? {};
+      entry.base = baseId;
+      entry.d = JSON.parse(JSON.stringify(patch)) as Patch;
+      entry.doc = applyPatch(baseDoc as unknown as Record<string, unknown>, entry.d) as unknown as CheckpointDoc;
+    } else {
+      entry.full = JSON.parse(JSON.stringify(doc)) as CheckpointDoc;
+      entry.doc = entry.full;
+    }
+    this.index(thread, entry);
+    thread.putsSinceCompaction++;
+    return entry;
+  }
+
+  private index(thread: ThreadLog, entry: Entry): void {
+    const k = key(entry.ns, entry.id);
+    let ids = thread.ids.get(entry.ns);
+    if (!ids) thread.ids.set(entry.ns, (ids = []));
+    if (!thread.entries.has(k)) {
+      if (ids.length === 0 || ids[ids.length - 1]! < entry.id) ids.push(entry.id);
+      else {
+        ids.push(entry.id);
+        ids.sort();
+      }
+    }
+    thread.entries.set(k, entry);
+    // A checkpoint that just left the visible window no longer needs its document in memory.
+    if (ids.length > this.keep) {
+      const leaving = thread.entries.get(key(entry.ns, ids[ids.length - this.keep - 1]!));
+      if (leaving && leaving !== entry) leaving.doc = undefined;
+    }
+  }
+
+  /** The whole document of a checkpoint, rebuilt from the nearest whole one along its bases. */
+  private docOf(thread: ThreadLog, entry: Entry): CheckpointDoc {
+    if (entry.doc) return entry.doc;
+    const chain: Entry[] = [];
+    let current: Entry | undefined = entry;
+    let doc: CheckpointDoc | undefined;
+    while (current) {
+      if (current.doc) {
+        doc = current.doc;
+        break;
+      }
+      if (current.full) {
+        doc = current.full;
+        break;
+      }
+      chain.push(current);
+      if (chain.length > thread.entries.size) throw new OrchError('internal', `Checkpoint log ${thread.file} has a cycle of bases`);
+      current = current.base ? thread.entries.get(key(current.ns, current.base)) : undefined;
+    }
+    if (!doc) throw new OrchError('internal', `Checkpoint ${entry.id} of ${thread.threadId} cannot be rebuilt: its base is missing from ${thread.file}`);
+    const kept = new Set(this.keptIds(thread, entry.ns));
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const link = chain[i]!;
+      doc = applyPatch(doc as unknown as Record<string, unknown>, link.d ?? {}) as unknown as CheckpointDoc;
+      if (kept.has(link.id)) link.doc = doc;
+    }
+    return doc!;
+  }
+
+  private lineOf(entry: Entry): string {
+    return entry.full
+      ? encodeLine({ t: 'cp', ns: entry.ns, id: entry.id, ...(entry.parent ? { parent: entry.parent } : {}), full: entry.full })
+      : encodeLine({ t: 'cp', ns: entry.ns, id: entry.id, ...(entry.parent ? { parent: entry.parent } : {}), base: entry.base!, d: entry.d! });
+  }
+
+  private async toTuple(thread: ThreadLog, entry: Entry): Promise<CheckpointTuple> {
+    const doc = this.docOf(thread, entry);
+    const channelValues: Record<string, unknown> = {};
+    for (const [channel, value] of Object.entries(doc.values)) channelValues[channel] = await this.decode(value);
+    // A deep copy: LangGraph updates the checkpoint it loaded in place (versions_seen) while it runs.
+    const checkpoint = { ...(structuredClone(doc.checkpoint) as unknown as Omit<Checkpoint, 'channel_values'>), channel_values: channelValues } as Checkpoint;
+    if (checkpoint.v < 4 && entry.parent !== undefined) await this.migratePendingSends(thread, checkpoint, entry.ns, entry.parent);
+    const ordered = [...entry.writes].sort((a, b) => compareWritesSortKeys(writesSortKey(a.path, a.task, a.idx), writesSortKey(b.path, b.task, b.idx)));
+    const pendingWrites: CheckpointPendingWrite[] = [];
+    for (const w of ordered) pendingWrites.push([w.task, w.ch, await this.decode(w.v)]);
+    const tuple: CheckpointTuple = {
+      config: { configurable: { thread_id: thread.threadId, checkpoint_ns: entry.ns, checkpoint_id: entry.id } },
+      checkpoint,
+      metadata: (await this.decode(doc.metadata)) as CheckpointMetadata,
+      pendingWrites,
+    };
+    if (entry.parent !== undefined) tuple.parentConfig = { configurable: { thread_id: thread.threadId, checkpoint_ns: entry.ns, checkpoint_id: entry.parent } };
+    return tuple;
+  }
+
+  private async migratePendingSends(thread: ThreadLog, checkpoint: Checkpoint, ns: string, parentId: string): Promise<void> {
+    const parent = thread.entries.get(key(ns, parentId));
+    const sends: unknown[] = [];
+    for (const w of parent?.writes ?? []) if (w.ch === TASKS) sends.push(await this.decode(w.v));
+    checkpoint.channel_values ??= {};
+    checkpoint.channel_values[TASKS] = sends;
+    checkpoint.channel_versions ??= {};
+    const versions = Object.values(checkpoint.channel_versions);
+    checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
+  }
+
+  // ---- the file ----
+
+  /** A run's log as it is on disk now (reloaded when another process changed it). */
+  private async thread(threadId: string): Promise<ThreadLog> {
+    const known = this.threads.get(threadId);
+    if (known) {
+      if (known.log) return known; // this process writes it: memory is the truth
+      if ((await stampOf(known.file)) === known.stamp) return known;
+      this.threads.delete(threadId);
+    }
+    return this.load(threadId);
+  }
+
+  /** A run's log, ready for this process to append to. */
+  private async threadForWrite(threadId: string): Promise<ThreadLog> {
+    const thread = await this.thread(threadId);
+    if (thread.log && !thread.log.failed) return thread;
+    if (thread.log?.failed) {
+      // A write failed: what is on disk is the truth again.
+      if (this.threads.get(threadId) === thread) this.threads.delete(threadId);
+      return this.threadForWrite(threadId);
+    }
+    const pending = this.loading.get(`w:${threadId}`);
+    if (pending) return pending;
+    const opening = (async () => {
+      if (thread.badTail) await this.setTailAside(thread);
+      if (thread.size === 0) {
+        const head = encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: threadId });
+        await writeFileAtomic(thread.file, head);
+        this.count(2, head.length);
+        thread.size = Buffer.byteLength(head);
+        thread.compactedSize = thread.size;
+      }
+      thread.log ??= new GroupCommitLog(thread.file, thread.size, this.options.stats);
+      return thread;
+    })().finally(() => this.loading.delete(`w:${threadId}`));
+    this.loading.set(`w:${threadId}`, opening);
+    return opening;
+  }
+
+  /** Queues a line; compacts the log when it has grown past twice its live part. */
+  private async appendTo(thread: ThreadLog, line: string, sync: boolean): Promise<void> {
+    const log = thread.log!;
+    const written = log.append(line, sync);
+    thread.size += Buffer.byteLength(line);
+    if (thread.size > 2 * thread.compactedSize + this.slack || thread.putsSinceCompaction >= MAX_PUTS_BETWEEN_COMPACTIONS) this.compact(thread);
+    try {
+      await written;
+    } catch (error) {
+      if (this.threads.get(thread.threadId) === thread) this.threads.delete(thread.threadId);
+      throw error;
+    }
+  }
+
+  /**
+   * Rewrites the log with the visible checkpoints only (the oldest of each namespace whole, the
+   * others as patches) and their writes. The content is taken now, in line order; the file is
+   * replaced atomically once the lines queued before it are written.
+   */
+  private compact(thread: ThreadLog): void {
+    const lines: string[] = [encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: thread.threadId })];
+    const entries = new Map<string, Entry>();
+    const ids = new Map<string, string[]>();
+    for (const [ns, all] of thread.ids) {
+      const kept = this.keptIds(thread, ns);
+      const docs = new Map<string, CheckpointDoc>();
+      for (const id of kept) docs.set(id, this.docOf(thread, thread.entries.get(key(ns, id))!));
+      for (const id of kept) {
+        const old = thread.entries.get(key(ns, id))!;
+        const doc = docs.get(id)!;
+        const entry: Entry = { ns, id, writes: old.writes, doc, ...(old.parent ? { parent: old.parent } : {}) };
+        const baseDoc = old.parent && entries.has(key(ns, old.parent)) ? docs.get(old.parent) : undefined;
+        if (baseDoc) {
+          entry.base = old.parent;
+          entry.d = diffObjects(baseDoc as unknown as Record<string, unknown>, doc as unknown as Record<string, unknown>, PATCH_DEPTH) ?? {};
+        } else {
+          entry.full = doc;
+        }
+        entries.set(key(ns, id), entry);
+        lines.push(this.lineOf(entry));
+        if (entry.writes.length > 0) lines.push(encodeLine({ t: 'w', ns, cp: id, w: entry.writes }));
+      }
+      ids.set(ns, [...kept]);
+      void all;
+    }
+    const content = lines.join('');
+    const bytes = Buffer.byteLength(content);
+    thread.entries = entries;
+    thread.ids = ids;
+    thread.size = bytes;
+    thread.compactedSize = bytes;
+    thread.putsSinceCompaction = 0;
+    const log = thread.log!;
+    log
+      .job(async () => {
+        await writeFileAtomic(thread.file, content);
+        this.count(2, bytes);
+        return bytes;
+      })
+      .catch(() => {
+        // The old file is intact and holds everything; the next write reloads it.
+        if (this.threads.get(thread.threadId) === thread) this.threads.delete(thread.threadId);
+      });
+  }
+
+  private count(fsyncs: number, bytes: number): void {
+    if (!this.options.stats) return;
+    this.options.stats.fsyncs += fsyncs;
+    this.options.stats.bytes += bytes;
+  }
+
+  private load(threadId: string): Promise<ThreadLog> {
+    const pending = this.loading.get(threadId);
+    if (pending) return pending;
+    const loading = this.readThread(threadId)
+      .then((thread) => {
+        this.threads.set(threadId, thread);
+        return thread;
+      })
+      .finally(() => this.loading.delete(threadId));
+    this.loading.set(threadId, loading);
+    return loading;
+  }
+
+  private async readThread(threadId: string): Promise<ThreadLog> {
+    const file = this.fileOf(threadId);
+    const thread: ThreadLog = { threadId, file, entries: new Map(), ids: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
+    let buffer: Buffer;
+    try {
+      const stamp = await stampOf(file);
+      buffer = await readFile(file);
+      thread.stamp = stamp;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        throw new OrchError('internal', `Could not read checkpoint log ${file}: ${(error as Error).message}`, { file });
+      }
+      if (await this.migrateLegacy(threadId)) return this.readThread(threadId);
+      return thread;
+    }
+    const parsed = parseLog(buffer);
+    for (const line of parsed.lines) this.replay(thread, line);
+    thread.size = parsed.validBytes;
+    thread.compactedSize = parsed.validBytes;
+    if (parsed.badTail) {
+      thread.badTail = { ...parsed.badTail, warned: false };
+      const age = Date.now() - (await stat(file).then((s) => s.mtimeMs).catch(() => Date.now()));
+      // A damaged complete line, or a torn one nobody is writing: say so now.
+      if (parsed.badTail.complete || age > FRESH_TAIL_MS) this.warnTail(thread);
+    }
+    return thread;
+  }
+
+  private replay(thread: ThreadLog, line: LogLine): void {
+    if (line.t === 'cp') {
+      const entry: Entry = { ns: line.ns, id: line.id, writes: [], ...(line.parent ? { parent: line.parent } : {}) };
+      if ('full' in line) entry.full = line.full;
+      else {
+        entry.base = line.base;
+        entry.d = line.d;
+      }
+      this.index(thread, entry);
+      thread.putsSinceCompaction++;
+    } else if (line.t === 'w') {
+      const entry = thread.entries.get(key(line.ns, line.cp));
+      if (entry) applyWrites(entry, line.w);
+    }
+  }
+
+  private warnTail(thread: ThreadLog): void {
+    const tail = thread.badTail;
+    if (!tail || tail.warned) return;
+    tail.warned = true;
+    const newest = [...thread.ids.values()].flatMap((ids) => ids.slice(-1))[0];
+    this.options.onCorrupt?.({
+      threadId: thread.threadId,
+      checkpointId: tail.idHint ?? `after ${newest ?? 'the start'}`,
+      file: thread.file,
+      movedTo: `${thread.file}.corrupt`,
+      reason: `${tail.reason} at byte ${tail.offset} of ${thread.file}`,
+    });
+  }
+
+  /** Moves a damaged end of the log to `<log>.corrupt` and cuts it off, so appends follow whole lines. */
+  private async setTailAside(thread: ThreadLog): Promise<void> {
+    const tail = thread.badTail!;
+    try {
+      const buffer = await readFile(thread.file);
+      const bytes = buffer.subarray(tail.offset);
+      if (bytes.length > 0) await appendFile(`${thread.file}.corrupt`, Buffer.concat([bytes, Buffer.from('\n')]));
+      await truncate(thread.file, tail.offset);
+    } catch (error) {
+      throw writeFailed(thread.file, error);
+    }
+    this.warnTail(thread);
+    thread.badTail = undefined;
+    thread.size = tail.offset;
+  }
+
+  /** Runs stored one file per checkpoint (`<id>.json`) become a log; the old files are removed. */
+  private async migrateLegacy(threadId: string): Promise<boolean> {
+    const folder = this.folderOf(threadId);
+    const legacy = await readLegacyCheckpoints(this.root, threadId, {
+      keep: this.keep,
+      serde: this.serde,
+      onCorrupt: (event) => this.options.onCorrupt?.(event),
+    });
+    if (!legacy) return false;
+    const thread: ThreadLog = { threadId, file: this.fileOf(threadId), entries: new Map(), ids: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
+    const lines = [encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: threadId })];
+    for (const item of legacy.checkpoints) {
+      const { channel_values: channelValues = {}, ...rest } = item.tuple.checkpoint;
+      const values: Record<string, SerializedValue> = {};
+      for (const [channel, value] of Object.entries(channelValues)) if (value !== undefined) values[channel] = await this.encode(value);
+      const doc: CheckpointDoc = { checkpoint: rest as unknown as Record<string, unknown>, values, metadata: await this.encode(item.tuple.metadata) };
+      const parentId = item.tuple.parentConfig?.configurable?.checkpoint_id as string | undefined;
+      const parentDoc = this.parentDocOf(thread, item.ns, parentId);
+      const entry = this.addCheckpoint(thread, item.ns, item.tuple.checkpoint.id, parentId, doc, parentDoc ? parentId : undefined, parentDoc);
+      entry.writes = item.writes;
+      lines.push(this.lineOf(entry));
+      if (entry.writes.length > 0) lines.push(encodeLine({ t: 'w', ns: item.ns, cp: entry.id, w: entry.writes }));
+    }
+    try {
+      await mkdir(folder, { recursive: true });
+      // Without overwrite: a process that migrated first wins, and its log is read.
+      await replaceAtomically(thread.file, (temp) => writeFile(temp, lines.join(''), { encoding: 'utf8', flag: 'wx' }), { overwrite: false });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailed(thread.file, error);
+    }
+    await legacy.remove();
+    return true;
+  }
+
+  private async threadIds(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => !n.startsWith('.')).map(threadIdOfFolder);
+  }
+
+  private async encode(value: unknown): Promise<SerializedValue> {
+    const [type, bytes] = await this.serde.dumpsTyped(value);
+    if (type === 'json') return { type: 'json', json: JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes)) };
+    return { type, base64: Buffer.from(bytes).toString('base64') };
+  }
+
+  private async decode(value: SerializedValue): Promise<unknown> {
+    if ('json' in value) return this.serde.loadsTyped('json', JSON.stringify(value.json));
+    return this.serde.loadsTyped(value.type, new Uint8Array(Buffer.from((value as { base64: string }).base64, 'base64')));
+  }
+}
+
+/**
+ * Adds a task's writes to a checkpoint: ordinary writes once per task and index (a task re-run
+ * after a crash must not add them again), special ones (errors, interrupts, resume values) replacing
+ * the previous one. Returns the writes that changed something.
+ */
+function applyWrites(entry: Entry, writes: StoredLogWrite[]): StoredLogWrite[] {
+  const applied: StoredLogWrite[] = [];
+  for (const write of writes) {
+    const at = entry.writes.findIndex((w) => w.task === write.task && w.idx === write.idx);
+    if (at >= 0 && write.idx >= 0) continue;
+    if (at >= 0) entry.writes[at] = write;
+    else entry.writes.push(write);
+    applied.push(write);
+  }
+  return applied;
+}
+
+async function stampOf(file: string): Promise<string | undefined> {
+  try {
+    const info = await stat(file);
+    return `${info.mtimeMs}:${info.size}`;
+  } catch {
+    return undefined;
+  }
+}
