@@ -2,7 +2,8 @@
 // a file dropped into agents-config/ is loaded by a long-running process, and the overhead of one
 // agent invocation (build, connection check, two model calls and one MCP tool call through the
 // bridge) against the scripted local OpenAI-compatible server.
-import { AgentRegistry, adapterKey, ModelGateway, NodeAdapter, type AgentRegistry as Registry, type NodeRunContext } from '../kernel/index.js';
+import { AgentRegistry, ModelGateway, type AgentRegistry as Registry } from '../plugins/agents/api/index.js';
+import { adapterKey, NodeAdapter, type NodeRunContext } from '../plugins/plans/api/index.js';
 import { z } from 'zod';
 import { forgetProbes } from '../plugins/agents/endpoint-probe.js';
 import { agentConfig, createAgentsHome } from '../test/support/agents-home.js';

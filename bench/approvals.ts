@@ -2,7 +2,8 @@
 // pending.json + completed.json under the shared lock, with the event and the audit line), how they
 // grow with the size of completed.json, and how long the server-role watcher takes to publish a
 // decision written by another writer.
-import { ApprovalStore, type ApprovalStore as Store, type OrchEvent } from '../kernel/index.js';
+import { type OrchEvent } from '../kernel/index.js';
+import { ApprovalStore, type ApprovalStore as Store } from '../plugins/approvals/api/index.js';
 import { ApprovalWatcher } from '../plugins/approvals/approval-watcher.js';
 import { sampleRequest } from '../test/support/approvals-helpers.js';
 import { createTestHome } from '../test/support/test-home.js';

@@ -1,7 +1,7 @@
 // MCP bridge figures: connect time of the bundled sample server over stdio, tool-call latency through
 // the bridge (argument check, call, event, log line and tool-stream record under lock), and how long
 // a Streamable HTTP server's death takes to notice (SIGKILL → `disconnected`) with default settings.
-import { McpBridge, type McpBridge as Bridge } from '../kernel/index.js';
+import { McpBridge, type McpBridge as Bridge } from '../plugins/mcp-bridge/api/index.js';
 import { EventLog, httpAlias, sampleStdio, startHttpPeer, stopAllPeers } from '../test/support/mcp-peers.js';
 import { createTestHome } from '../test/support/test-home.js';
 

@@ -1,6 +1,6 @@
 // Plan figures: dry-run time as plans grow (stand-in adapters, so the checks themselves are
 // measured, not MCP servers), and the plan store's save / get / list latency as versions pile up.
-import { PlanStore, PlanValidator, type PlanStore as Store, type PlanValidator as Validator } from '../kernel/index.js';
+import { PlanStore, PlanValidator, type PlanStore as Store, type PlanValidator as Validator } from '../plugins/plans/api/index.js';
 import { bootPlansKernel } from '../test/support/plans-adapters.js';
 import { createTestHome } from '../test/support/test-home.js';
 

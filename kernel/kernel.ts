@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { Container, ContainerModule, type ServiceIdentifier } from 'inversify';
 import { Config } from './contracts/config.js';
 import { EventBus, EventSubscriber } from './contracts/event-bus.js';
-import { topicOf } from './contracts/events.js';
+import { EventCatalog } from './contracts/event-catalog.js';
+import { EventContribution, topicOf } from './contracts/events.js';
 import { JsonStore } from './contracts/json-store.js';
 import { Logger } from './contracts/logger.js';
 import { Paths } from './contracts/paths.js';
@@ -13,10 +14,12 @@ import { PluginCatalog, type PluginCatalogEntry } from './contracts/plugin-catal
 import type { DiscoveredPlugin } from './contracts/plugin-manifest.js';
 import type { PluginContext, PluginDefinition, PluginRuntime } from './contracts/plugin.js';
 import { ProcessContext } from './contracts/process-context.js';
-import { describeError } from './errors.js';
+import { describeError, OrchError } from './errors.js';
 import { discoverPlugins } from './plugin-discovery.js';
 import { selectPlugins } from './plugin-selection.js';
 import { FileConfig } from './services/config.js';
+import { ContributedEventCatalog } from './services/event-catalog.js';
+import { checkServices } from './services/service-check.js';
 import { InProcessEventBus } from './services/event-bus.js';
 import { FileJsonStore } from './services/json-store.js';
 import { createFileLogger } from './services/logger.js';
@@ -73,7 +76,7 @@ export class Kernel {
   static async boot(options: BootOptions): Promise<Kernel> {
     const basePaths = createPaths(resolveHome(options.home));
     const paths = options.pluginsDir ? { ...basePaths, builtinPluginsDir: options.pluginsDir } : basePaths;
-    const config = await FileConfig.load(paths, { port: options.port });
+    const config = await FileConfig.load(paths, options.port !== undefined ? { server: { port: options.port } } : {});
     const operator = options.operator ?? process.env.ORCH_OPERATOR ?? safeUserName();
     const logger = createFileLogger({ file: paths.logFile, level: config.orch.logging.level, operator });
     const bus = new InProcessEventBus(logger.child({ category: 'events' }));
@@ -100,10 +103,23 @@ export class Kernel {
     c.bind(JsonStore).to(FileJsonStore);
     c.bind(ProcessContext).toConstantValue(this.process);
     c.bind(PluginCatalog).toConstantValue({ entries: () => [...this.catalog] });
+    c.bind(EventCatalog).toDynamicValue(() => {
+      const catalog = new ContributedEventCatalog(this.resolveAll<EventContribution>(EventContribution));
+      for (const problem of catalog.problems) this.logger.error(`Events: ${problem}`, { category: 'plugins' });
+      return catalog;
+    });
   }
 
   private async loadPlugins(options: BootOptions): Promise<void> {
     const discovery = await discoverPlugins(this.paths, this.config.orch, KERNEL_VERSION);
+    const unknown = this.config.unknownSections(discovery.plugins.flatMap((p) => p.manifest.contributes.configSections));
+    if (unknown.length > 0) {
+      const file = this.paths.config('orch.json');
+      throw new OrchError('invalid_input', `${file}: unknown section ${unknown.map((k) => `"${k}"`).join(', ')} — no plugin declares it (kernel sections: plugins, logging; see docs/plugins.md)`, {
+        file,
+        issues: unknown.map((k) => ({ path: k, message: 'no plugin declares this section' })),
+      });
+    }
     const named = options.plugins ?? this.config.orch.plugins.profiles;
     const profiles = new Set<string>(named.filter((n) => n === 'business' || n === 'ops' || n === 'core'));
     const selection = selectPlugins(discovery.plugins, {
@@ -145,6 +161,13 @@ export class Kernel {
         this.logger.error(`Plugin ${plugin.manifest.id} ${reason}`, { category: 'plugins', plugin: plugin.manifest.id });
         this.catalog.push({ ...entryOf(plugin, 'failed'), reason });
       }
+    }
+    for (const problem of checkServices(this.loaded.map((l) => l.plugin), (id) => this.container.isBound(Symbol.for(id)))) {
+      this.logger.error(`Plugin ${problem.pluginId}: ${problem.reason}`, { category: 'plugins', plugin: problem.pluginId });
+      const entry = this.catalog.find((e) => e.id === problem.pluginId);
+      if (entry) Object.assign(entry, { status: 'failed', reason: problem.reason });
+      const item = this.loaded.find((l) => l.plugin.manifest.id === problem.pluginId);
+      if (item) item.failed = problem.reason;
     }
   }
 

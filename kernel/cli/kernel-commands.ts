@@ -1,5 +1,5 @@
 import type { CommandIO } from '../contracts/cli-command.js';
-import { ServerLink } from '../contracts/server-link.js';
+import { StartupBanner, StartupCheck } from '../contracts/startup.js';
 import { OrchError } from '../errors.js';
 import { Kernel } from '../kernel.js';
 import { renderTable } from './render-table.js';
@@ -34,12 +34,14 @@ export async function runKernelCommand(name: string, args: Record<string, unknow
 async function start(args: Record<string, unknown>, globals: GlobalOptions, io: CommandIO, plugins: string[] | undefined): Promise<number> {
   const port = typeof args.port === 'number' ? args.port : undefined;
   const kernel = await Kernel.boot({ home: globals.home, role: 'server', operator: globals.operator, json: globals.json, plugins, port });
-  // One server per home: refuse before any plugin starts (recovering runs twice would race).
-  const running = kernel.container.isBound(ServerLink) ? await kernel.get<ServerLink>(ServerLink).locate() : undefined;
-  if (running) {
-    io.err(`orch: an Orch server is already running for ${kernel.paths.home}: pid ${running.pid} at ${running.baseUrl} (since ${running.startedAt}). Stop it first, or use another --home.`);
-    await kernel.stop();
-    return 1;
+  // Refuse before any plugin starts (e.g. one server per home: recovering runs twice would race).
+  for (const check of kernel.resolveAll<StartupCheck>(StartupCheck)) {
+    const refusal = await check.refusal();
+    if (refusal) {
+      io.err(`orch: ${refusal}`);
+      await kernel.stop();
+      return 1;
+    }
   }
   const stopped = new Promise<number>((resolve) => kernel.installSignalHandlers(resolve));
   await kernel.start();
@@ -55,8 +57,9 @@ async function start(args: Record<string, unknown>, globals: GlobalOptions, io: 
     return 1;
   }
   io.err(`Orch ${kernel.process.kernelVersion} started in ${kernel.paths.home} (pid ${process.pid}) with plugins: ${loaded.join(', ') || 'none'}`);
-  const serving = kernel.container.isBound(ServerLink) ? await kernel.get<ServerLink>(ServerLink).locate() : undefined;
-  if (serving) io.err(`Listening on ${serving.baseUrl} — REST ${serving.baseUrl}/api, events ${serving.baseUrl.replace(/^http/, 'ws')}/api/events`);
+  for (const banner of kernel.resolveAll<StartupBanner>(StartupBanner)) {
+    for (const line of await banner.lines().catch(() => [])) io.err(line);
+  }
   for (const entry of broken) io.err(`  plugin ${entry.id} ${entry.status}: ${entry.reason}`);
   // Keep the process alive until a signal stops the kernel (the server plugin's socket may not exist).
   const keepAlive = setInterval(() => undefined, 1 << 30);

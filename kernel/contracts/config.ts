@@ -1,44 +1,31 @@
 import { z } from 'zod';
 
-/** `config/orch.json`. Every field has a documented default, so the file may be absent. */
-export const OrchConfigSchema = z.strictObject({
-  server: z
-    .strictObject({
-      /** Loopback by default; binding elsewhere must be written here on purpose. */
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(7420),
-      /** Largest request body the REST API accepts, in bytes (larger → 413). */
-      bodyLimitBytes: z.number().int().positive().default(1_048_576),
-      /** WebSocket heartbeat: a client that has not answered the previous ping by the next one is dropped. */
-      heartbeatMs: z.number().int().min(50).default(30_000),
-      /** A WebSocket client with more unsent bytes than this is dropped rather than slowing runs. */
-      maxClientBufferBytes: z.number().int().positive().default(8_388_608),
-      /** How long a graceful stop waits for requests in flight before closing their connections. */
-      shutdownGraceMs: z.number().int().nonnegative().default(5_000),
-    })
-    .prefault({}),
-  plugins: z
-    .strictObject({
-      /** Profiles selected when no `--plugins` flag is given (`core` is always on). */
-      profiles: z.array(z.enum(['business', 'ops'])).default(['business']),
-      /** Third-party plugin packages: npm names or paths relative to the home folder. */
-      packages: z.array(z.string().min(1)).default([]),
-      /** Plugin ids never loaded, even when their profile is selected. */
-      disabled: z.array(z.string()).default([]),
-    })
-    .prefault({}),
-  workspace: z
-    .strictObject({
-      /** Folder that scripts and file tasks are confined to, relative to the home folder. */
-      root: z.string().min(1).default('workspace'),
-    })
-    .prefault({}),
-  logging: z
-    .strictObject({
-      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-    })
-    .prefault({}),
-});
+/**
+ * `config/orch.json`. The kernel owns `plugins` and `logging`; every other top-level key is a
+ * section that a plugin declares in its manifest (`contributes.configSections`) and reads with its
+ * own schema through `Config.section`. Every field has a documented default, so the file may be absent.
+ */
+export const OrchConfigSchema = z
+  .object({
+    plugins: z
+      .strictObject({
+        /** Profiles selected when no `--plugins` flag is given (`core` is always on). */
+        profiles: z.array(z.enum(['business', 'ops'])).default(['business']),
+        /** Third-party plugin packages: npm names or paths relative to the home folder. */
+        packages: z.array(z.string().min(1)).default([]),
+        /** Plugin ids never loaded, even when their profile is selected. */
+        disabled: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+    logging: z
+      .strictObject({
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      })
+      .prefault({}),
+  })
+  .catchall(z.unknown());
+/** The sections of `config/orch.json` the kernel itself reads. */
+export const KERNEL_CONFIG_SECTIONS = ['plugins', 'logging'] as const;
 export type OrchConfig = z.output<typeof OrchConfigSchema>;
 
 /**
@@ -47,8 +34,11 @@ export type OrchConfig = z.output<typeof OrchConfigSchema>;
  */
 export interface Config {
   readonly orch: OrchConfig;
-  /** The absolute workspace root that scripts and file tasks are confined to. */
-  readonly workspaceRoot: string;
+  /**
+   * A plugin's section of `config/orch.json` through its schema (absent → the schema's defaults); a
+   * malformed one throws `invalid_input` naming the file and the field (`server.port`).
+   */
+  section<S extends z.ZodType>(name: string, schema: S): z.output<S>;
   /**
    * Reads `config/<name>` through `schema`. A missing file yields `schema.parse(defaults)`;
    * a malformed one throws `invalid_input` naming the file and field.

@@ -1,9 +1,7 @@
-/** Context every log line may carry; `category` is required on each line (child loggers set it). */
+/** Context every log line may carry; `category` is required on each line (child loggers set it). Plugins add their own keys (`runId`, `nodeId`, …). */
 export interface LogContext {
   category?: string;
   operator?: string;
-  runId?: string;
-  nodeId?: string;
   plugin?: string;
   tool?: string;
   params?: unknown;

@@ -5,10 +5,9 @@
 export interface Paths {
   /** The Orch installation (where `kernel/` and the built-in `plugins/` live). */
   readonly projectRoot: string;
-  /** The folder holding `config/`, `agents-config/`, `state/`, `logs/`. */
+  /** The folder holding `config/`, `state/`, `logs/` and the plugins' own folders (e.g. `agents-config/`). */
   readonly home: string;
   readonly configDir: string;
-  readonly agentsConfigDir: string;
   readonly stateDir: string;
   readonly logsDir: string;
   readonly builtinPluginsDir: string;

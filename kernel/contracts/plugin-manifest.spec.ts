@@ -18,7 +18,8 @@ describe('PluginManifestSchema', () => {
     const manifest = PluginManifestSchema.parse(valid);
     expect(manifest.requires).to.deep.equal([]);
     expect(manifest.contributes.commands[0]!.loads).to.equal('plugin');
-    expect(manifest.contributes.panels).to.deep.equal([]);
+    expect(manifest.contributes.gui).to.equal(undefined);
+    expect(manifest.contributes.statusSections).to.deep.equal([]);
   });
 
   it('accepts a manifest without contributions', () => {

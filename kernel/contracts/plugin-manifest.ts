@@ -52,11 +52,46 @@ export const NodeTypeContributionSchema = z.strictObject({
   description: z.string().min(1),
 });
 
+/** A relative path inside the plugin folder: no absolute paths, no `..` segments. */
+const InsidePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'a path inside the plugin folder (no leading "/", no "..")');
+
+/** A GUI panel of the plugin's browser module (see docs/plugins.md: panels). */
 export const PanelContributionSchema = z.strictObject({
   id: z.string().regex(PLUGIN_ID_PATTERN),
   title: z.string().min(1),
   description: z.string().optional(),
+  /** Where the shell shows it: a page of its own (`main`), beside one (`sidebar`), or the status bar. */
+  slot: z.enum(['main', 'sidebar', 'status']).default('main'),
+  order: z.number().int().default(100),
+  /** The `@orch/gui-sdk` major the panel was built against; the shell refuses another one with a clear card. */
+  apiVersion: z.number().int().positive(),
+  /** First path segment of the panel's deep links (`/runs/<id>` → `runs`); the id by default. */
+  route: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  /** Optional icon name for the navigation. */
+  icon: z.string().max(32).optional(),
 });
+
+/** Browser assets: a folder served at `/plugins/<id>/<version>/`, its ES module and optional CSS. */
+export const GuiContributionSchema = z.strictObject({
+  assets: InsidePath,
+  module: InsidePath,
+  css: InsidePath.optional(),
+  panels: z.array(PanelContributionSchema).min(1),
+});
+
+/** A section of the status snapshot (`orch status`, `/api/status`, the WebSocket's first message). */
+export const StatusSectionContributionSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
+  /** Label in `orch status`. */
+  title: z.string().min(1),
+  order: z.number().int().default(100),
+});
+
+/** Service ids are `orch.<Name>` for the built-in ones; third parties use their own prefix. */
+const ServiceId = z.string().regex(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9.]*$/, 'a service id such as orch.PlanStore');
 
 export const RouteContributionSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
@@ -71,6 +106,11 @@ export const PluginManifestSchema = z.strictObject({
   /** A semver range the running kernel version must satisfy, e.g. `^0.1.0`. */
   kernel: z.string().min(1),
   requires: z.array(z.string().regex(PLUGIN_ID_PATTERN)).default([]),
+  /**
+   * Plugins whose `api/` this one uses when they are loaded (optional injection): never a reason to
+   * refuse it, and no load order implied, so two plugins may use each other's contracts.
+   */
+  uses: z.array(z.string().regex(PLUGIN_ID_PATTERN)).default([]),
   profiles: z.array(z.enum(PROFILES)).min(1),
   /** Entry module relative to the plugin folder; its default export is a `definePlugin(...)` value. */
   entry: z.string().min(1),
@@ -78,8 +118,23 @@ export const PluginManifestSchema = z.strictObject({
     .strictObject({
       commands: z.array(CommandContributionSchema).default([]),
       nodeTypes: z.array(NodeTypeContributionSchema).default([]),
-      panels: z.array(PanelContributionSchema).default([]),
       routes: z.array(RouteContributionSchema).default([]),
+      gui: GuiContributionSchema.optional(),
+      statusSections: z.array(StatusSectionContributionSchema).default([]),
+      /** Top-level keys of `config/orch.json` this plugin owns (it validates them with its own schema). */
+      configSections: z.array(z.string().regex(/^[a-z][a-zA-Z0-9]*$/)).default([]),
+    })
+    .prefault({}),
+  /**
+   * Services (container ids, `Symbol.for(id)`) the plugin binds and the ones it needs: the kernel
+   * checks at boot that each provided id is bound and each consumed one is provided by a loaded plugin.
+   * `optional` ones are used when present.
+   */
+  services: z
+    .strictObject({
+      provides: z.array(ServiceId).default([]),
+      consumes: z.array(ServiceId).default([]),
+      optional: z.array(ServiceId).default([]),
     })
     .prefault({}),
 });

@@ -1,6 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { OrchConfigSchema, type Config, type OrchConfig } from '../contracts/config.js';
+import { KERNEL_CONFIG_SECTIONS, OrchConfigSchema, type Config, type OrchConfig } from '../contracts/config.js';
 import type { Paths } from '../contracts/paths.js';
 import { formatFieldIssues, toFieldIssues } from '../contracts/zod-issues.js';
 import { OrchError } from '../errors.js';
@@ -12,16 +11,31 @@ export class FileConfig implements Config {
     readonly orch: OrchConfig,
   ) {}
 
-  /** Reads and validates `config/orch.json` (absent → documented defaults). */
-  static async load(paths: Paths, overrides: { port?: number } = {}): Promise<FileConfig> {
+  /**
+   * Reads and validates `config/orch.json` (absent → documented defaults). `overrides` are merged
+   * into plugin sections (e.g. `orch start --port` → `{ server: { port } }`).
+   */
+  static async load(paths: Paths, overrides: Record<string, Record<string, unknown>> = {}): Promise<FileConfig> {
     const orch = (await readJsonFile(paths.config('orch.json'), OrchConfigSchema)) ?? OrchConfigSchema.parse({});
-    if (overrides.port !== undefined) orch.server.port = overrides.port;
+    for (const [name, values] of Object.entries(overrides)) {
+      const current = orch[name];
+      orch[name] = { ...(current && typeof current === 'object' ? current : {}), ...values };
+    }
     return new FileConfig(paths, orch);
   }
 
-  get workspaceRoot(): string {
-    const root = this.orch.workspace.root;
-    return isAbsolute(root) ? root : resolve(this.paths.home, root);
+  section<S extends z.ZodType>(name: string, schema: S): z.output<S> {
+    const parsed = schema.safeParse(this.orch[name] ?? {});
+    if (parsed.success) return parsed.data;
+    const file = this.paths.config('orch.json');
+    const issues = toFieldIssues(parsed.error, [name]);
+    throw new OrchError('invalid_input', `${file}: ${formatFieldIssues(issues)}`, { file, issues });
+  }
+
+  /** Top-level keys that neither the kernel nor any discovered plugin declares: a typo, or a removed plugin's leftovers. */
+  unknownSections(declared: Iterable<string>): string[] {
+    const known = new Set<string>([...KERNEL_CONFIG_SECTIONS, ...declared]);
+    return Object.keys(this.orch).filter((key) => !known.has(key));
   }
 
   async load<S extends z.ZodType>(name: string, schema: S, defaults: z.input<S>): Promise<z.output<S>> {

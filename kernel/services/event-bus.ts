@@ -28,7 +28,7 @@ export class InProcessEventBus implements EventBus {
 
   on<T extends OrchEventType>(type: T, listener: (event: EventOf<T>) => void): Unsubscribe {
     return this.subscribe((event) => {
-      if (event.type === type) listener(event as EventOf<T>);
+      if (event.type === type) listener(event as unknown as EventOf<T>);
     });
   }
 }

@@ -17,7 +17,6 @@ export function createPaths(home: string, projectRoot = PROJECT_ROOT): Paths {
     projectRoot,
     home,
     configDir,
-    agentsConfigDir: join(home, 'agents-config'),
     stateDir,
     logsDir: join(home, 'logs'),
     builtinPluginsDir: join(projectRoot, 'plugins'),

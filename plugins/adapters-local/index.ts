@@ -1,4 +1,5 @@
-import { definePlugin, NodeAdapter } from '../../kernel/index.js';
+import { definePlugin } from '../../kernel/index.js';
+import { NodeAdapter } from '../plans/api/index.js';
 import { FileAdapter } from './file/file-adapter.js';
 import { HttpAdapter } from './http/http-adapter.js';
 import { ScheduleAdapter } from './schedule/schedule-adapter.js';

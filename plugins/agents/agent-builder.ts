@@ -1,15 +1,8 @@
 import { Agent, tool, type FunctionTool, type ModelSettings } from '@openai/agents';
 import { inject, injectable, multiInject, optional } from 'inversify';
-import {
-  AgentFunctionTool,
-  describeError,
-  isOrchError,
-  McpBridge,
-  OrchError,
-  toolResultText,
-  type AgentConfig,
-  type AgentInvocationOutput,
-} from '../../kernel/index.js';
+import { describeError, isOrchError, OrchError } from '../../kernel/index.js';
+import { AgentFunctionTool, type AgentConfig, type AgentInvocationOutput } from './api/index.js';
+import { McpBridge, toolResultText } from '../mcp-bridge/api/index.js';
 import { ModelClients } from './model-clients.js';
 import { OutputSchema } from './output-schema.js';
 import type { ResolvedModel } from './models-config.js';

@@ -1,5 +1,8 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
-import { AgentFunctionTool, describeError, McpBridge, type AgentConfig, type DryRunIssue, type McpToolInfo } from '../../kernel/index.js';
+import { describeError } from '../../kernel/index.js';
+import { AgentFunctionTool, type AgentConfig } from './api/index.js';
+import { McpBridge, type McpToolInfo } from '../mcp-bridge/api/index.js';
+import { type DryRunIssue } from '../plans/api/index.js';
 import { ModelClients } from './model-clients.js';
 import { OutputSchema } from './output-schema.js';
 import { FileAgentRegistry } from './registry.js';

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { AgentConfigSchema, formatFieldIssues, OrchError, toFieldIssues, type AgentConfig, type FieldIssue } from '../../kernel/index.js';
+import { formatFieldIssues, OrchError, toFieldIssues, type FieldIssue } from '../../kernel/index.js';
+import { AgentConfigSchema, type AgentConfig } from './api/index.js';
 
 /**
  * Parses the text of an agent file. `label` names the file in messages (e.g. `agents-config/x.json`).

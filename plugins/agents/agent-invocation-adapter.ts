@@ -1,15 +1,8 @@
 import { inject, injectable, optional } from 'inversify';
 import { z } from 'zod';
-import {
-  McpBridge,
-  templateExpressions,
-  type AgentInvocationOutput,
-  type DryRunContext,
-  type DryRunIssue,
-  type NodeAdapter,
-  type NodeRunContext,
-  type RiskLevel,
-} from '../../kernel/index.js';
+import { type AgentInvocationOutput } from './api/index.js';
+import { McpBridge } from '../mcp-bridge/api/index.js';
+import { templateExpressions, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
 import { AgentInvoker } from './agent-invoker.js';
 import { ModelClients } from './model-clients.js';
 import { OutputSchema } from './output-schema.js';

@@ -1,6 +1,7 @@
 import { Runner } from '@openai/agents';
 import { inject, injectable } from 'inversify';
-import { formatFieldIssues, Logger, OrchError, type AgentInvocationOutput } from '../../kernel/index.js';
+import { formatFieldIssues, Logger, OrchError } from '../../kernel/index.js';
+import { type AgentInvocationOutput } from './api/index.js';
 import { AgentBuilder, type AgentCall, type BuiltMember } from './agent-builder.js';
 import { abortFailure, agentRunFailure } from './agent-run-failure.js';
 import { ModelClients } from './model-clients.js';

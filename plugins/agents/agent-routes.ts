@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { AGENT_NAME_PATTERN, reply, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { reply, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { AGENT_NAME_PATTERN } from './api/index.js';
 import { summarize } from './agent-summary.js';
 import { MetaAgent } from './meta-agent.js';
 import { ModelClients } from './model-clients.js';

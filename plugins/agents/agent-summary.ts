@@ -1,4 +1,4 @@
-import type { AgentConfig, RegisteredAgent } from '../../kernel/index.js';
+import type { AgentConfig, RegisteredAgent } from './api/index.js';
 import { effectiveModel, type ModelsConfig } from './models-config.js';
 
 /** One line of `agents:config:list` and `GET /api/agents`. */

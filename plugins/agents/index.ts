@@ -1,4 +1,6 @@
-import { AgentRegistry, CliCommand, definePlugin, HttpRoutes, ModelGateway, NodeAdapter } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventContribution, HttpRoutes } from '../../kernel/index.js';
+import { AgentEvents, AgentRegistry, ModelGateway } from './api/index.js';
+import { NodeAdapter } from '../plans/api/index.js';
 import { AgentBuilder } from './agent-builder.js';
 import { AgentConfigChecker } from './agent-config-checker.js';
 import { AgentInvocationAdapter } from './agent-invocation-adapter.js';
@@ -27,6 +29,7 @@ export default definePlugin({
   bindings({ bind }) {
     bind(FileAgentRegistry).toSelf();
     bind(AgentRegistry).toService(FileAgentRegistry);
+    bind(EventContribution).toConstantValue({ events: AgentEvents });
     bind(AgentsFolderWatcher).toSelf();
 
     bind(ModelClients).toSelf();

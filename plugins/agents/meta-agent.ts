@@ -1,16 +1,9 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import {
-  AGENT_NAME_PATTERN,
-  AgentConfigSchema,
-  describeError,
-  Logger,
-  ModelGateway,
-  RiskLevelSchema,
-  type AgentConfig,
-  type McpToolInfo,
-  type RegisteredAgent,
-} from '../../kernel/index.js';
+import { describeError, Logger } from '../../kernel/index.js';
+import { AGENT_NAME_PATTERN, AgentConfigSchema, ModelGateway, type AgentConfig, type RegisteredAgent } from './api/index.js';
+import { type McpToolInfo } from '../mcp-bridge/api/index.js';
+import { RiskLevelSchema } from '../plans/api/index.js';
 import { ModelClients } from './model-clients.js';
 import { AgentConfigChecker } from './agent-config-checker.js';
 import { FileAgentRegistry } from './registry.js';

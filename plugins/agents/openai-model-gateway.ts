@@ -1,15 +1,8 @@
 import { inject, injectable } from 'inversify';
 import { APIError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import {
-  describeError,
-  Logger,
-  OrchError,
-  toFieldIssues,
-  type ModelGateway,
-  type StructuredGenerationRequest,
-  type StructuredGenerationResult,
-} from '../../kernel/index.js';
+import { describeError, Logger, OrchError, toFieldIssues } from '../../kernel/index.js';
+import { type ModelGateway, type StructuredGenerationRequest, type StructuredGenerationResult } from './api/index.js';
 import { ModelClients } from './model-clients.js';
 import { modelFailure } from './model-failure.js';
 import { extractJson, isStrictCompatible, modelJsonSchema } from './model-json-schema.js';

@@ -2,20 +2,8 @@ import { createHash } from 'node:crypto';
 import { access, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { inject, injectable } from 'inversify';
-import {
-  AgentConfigSchema,
-  describeError,
-  EventBus,
-  formatFieldIssues,
-  Logger,
-  OrchError,
-  Paths,
-  toFieldIssues,
-  writeJsonFile,
-  type AgentConfig,
-  type AgentRegistry,
-  type RegisteredAgent,
-} from '../../kernel/index.js';
+import { describeError, EventBus, formatFieldIssues, Logger, OrchError, Paths, toFieldIssues, writeJsonFile } from '../../kernel/index.js';
+import { AgentConfigSchema, type AgentConfig, type AgentRegistry, type RegisteredAgent } from './api/index.js';
 import { agentFileContent, parseAgentConfig } from './agent-config-file.js';
 
 interface FileState {
@@ -55,7 +43,7 @@ export class FileAgentRegistry implements AgentRegistry {
   }
 
   get folder(): string {
-    return this.paths.agentsConfigDir;
+    return join(this.paths.home, 'agents-config');
   }
 
   list(): RegisteredAgent[] {

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { EventBus, type ApprovalRecord } from '../../kernel/index.js';
+import { EventBus } from '../../kernel/index.js';
+import { type ApprovalRecord } from './api/index.js';
 import type { ApprovalBook } from './approval-files.js';
 
 /**

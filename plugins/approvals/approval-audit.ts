@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { Logger, type ApprovalRecord } from '../../kernel/index.js';
+import { Logger } from '../../kernel/index.js';
+import { type ApprovalRecord } from './api/index.js';
 
 /**
  * The audit trail in `logs/app.jsonl` (category `audit`): every request and decision with the

@@ -1,4 +1,4 @@
-import { TIMEOUT_OPERATOR, type ApprovalRecord } from '../../kernel/index.js';
+import { TIMEOUT_OPERATOR, type ApprovalRecord } from './api/index.js';
 import type { CompletedRecord, PendingRecord } from './approval-files.js';
 
 /** What the expiry rule does to one pending request once its `expiresAt` has passed. */

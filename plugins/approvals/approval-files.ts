@@ -1,15 +1,8 @@
 import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import {
-  ApprovalDecisionSchema,
-  ApprovalRequestSchema,
-  isOrchError,
-  JsonStore,
-  OrchError,
-  Paths,
-  type ApprovalRecord,
-} from '../../kernel/index.js';
+import { isOrchError, JsonStore, OrchError, Paths } from '../../kernel/index.js';
+import { ApprovalDecisionSchema, ApprovalRequestSchema, type ApprovalRecord } from './api/index.js';
 
 /** `state/approvals/pending.json`: requests nobody has decided yet. */
 export const PendingFileSchema = z.strictObject({ approvals: z.array(ApprovalRequestSchema) });

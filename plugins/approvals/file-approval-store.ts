@@ -1,17 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import {
-  ApprovalDecisionSchema,
-  ApprovalRequestSchema,
-  formatFieldIssues,
-  OrchError,
-  redactSecrets,
-  toFieldIssues,
-  type ApprovalDecision,
-  type ApprovalRecord,
-  type ApprovalStore,
-  type NewApprovalRequest,
-} from '../../kernel/index.js';
+import { formatFieldIssues, OrchError, redactSecrets, toFieldIssues } from '../../kernel/index.js';
+import { ApprovalDecisionSchema, ApprovalRequestSchema, type ApprovalDecision, type ApprovalRecord, type ApprovalStore, type NewApprovalRequest } from './api/index.js';
 import { ApprovalAnnouncer } from './approval-announcer.js';
 import { ApprovalAudit } from './approval-audit.js';
 import { expire, expiryOf, isDue, type Expiry } from './approval-expiry.js';

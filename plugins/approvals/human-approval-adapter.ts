@@ -1,6 +1,7 @@
 import { injectable } from 'inversify';
 import { z } from 'zod';
-import { needsApprovalByRisk, OrchError, type DryRunContext, type DryRunIssue, type NodeAdapter, type RiskLevel } from '../../kernel/index.js';
+import { OrchError } from '../../kernel/index.js';
+import { needsApprovalByRisk, type DryRunContext, type DryRunIssue, type NodeAdapter, type RiskLevel } from '../plans/api/index.js';
 
 /**
  * The fields of a `human_approval` node that this adapter checks (see `adapterParamsOf`). Not

@@ -1,4 +1,7 @@
-import { ApprovalStore, CliCommand, definePlugin, describeError, HttpRoutes, NodeAdapter } from '../../kernel/index.js';
+import { CliCommand, definePlugin, describeError, EventContribution, HttpRoutes, StatusSection } from '../../kernel/index.js';
+import { ApprovalEvents, ApprovalStore } from './api/index.js';
+import { ApprovalStatusSection } from './approval-status-section.js';
+import { NodeAdapter } from '../plans/api/index.js';
 import { ApprovalAnnouncer } from './approval-announcer.js';
 import { ApprovalAudit } from './approval-audit.js';
 import { ApprovalFiles } from './approval-files.js';
@@ -24,6 +27,9 @@ export default definePlugin({
     bind(ApprovalAudit).toSelf();
     bind(FileApprovalStore).toSelf();
     bind(ApprovalStore).toService(FileApprovalStore);
+    bind(EventContribution).toConstantValue({ events: ApprovalEvents });
+    bind(ApprovalStatusSection).toSelf();
+    bind(StatusSection).toService(ApprovalStatusSection);
     bind(ApprovalWatcher).toSelf();
 
     bind(HumanApprovalAdapter).toSelf();

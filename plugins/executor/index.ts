@@ -1,4 +1,6 @@
-import { CliCommand, definePlugin, EventBus, HttpRoutes, RunService } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventBus, EventContribution, HttpRoutes, StatusSection } from '../../kernel/index.js';
+import { RunEvents, RunService } from './api/index.js';
+import { RunStatusSection } from './http/run-status-section.js';
 import { RunAccess } from './commands/run-access.js';
 import { RUN_COMMANDS } from './commands/run-commands.js';
 import { RunRoutes } from './http/run-routes.js';
@@ -16,6 +18,9 @@ export default definePlugin({
   bindings({ bind }) {
     bind(ExecutorRunService).toSelf();
     bind(RunService).toService(ExecutorRunService);
+    bind(EventContribution).toConstantValue({ events: RunEvents });
+    bind(RunStatusSection).toSelf();
+    bind(StatusSection).toService(RunStatusSection);
     bind(RunRoutes).toSelf();
     bind(HttpRoutes).toService(RunRoutes);
     bind(RunAccess).toSelf();

@@ -1,15 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import {
-  adapterKey,
-  describeError,
-  OrchError,
-  type DryRunContext,
-  type DryRunIssue,
-  type NodeAdapter,
-  type NodeRunContext,
-  type RiskLevel,
-} from '../../kernel/index.js';
+import { describeError, OrchError } from '../../kernel/index.js';
+import { adapterKey, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
 import { ServiceCatalog } from './service-catalog.js';
 import { headersOf, missingSecretMessage, secretsOf } from './service-secrets.js';
 import { operationUrl } from './service-url.js';

@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, describeError, HttpRoutes, NodeAdapter } from '../../kernel/index.js';
+import { CliCommand, definePlugin, describeError, HttpRoutes } from '../../kernel/index.js';
+import { NodeAdapter } from '../plans/api/index.js';
 import { ServicesCheckCommand } from './commands/services-check-command.js';
 import { ServicesListCommand } from './commands/services-list-command.js';
 import { ExternalServiceAdapter } from './external-service-adapter.js';

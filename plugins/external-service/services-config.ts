@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RiskLevelSchema } from '../../kernel/index.js';
+import { RiskLevelSchema } from '../plans/api/index.js';
 
 /** The file, under the home's `config/`. */
 export const SERVICES_FILE = 'services.json';

@@ -1,4 +1,5 @@
-import { OrchError, describeError, type BridgeAliasStatus, type BridgeState, type Logger, type McpToolInfo } from '../../kernel/index.js';
+import { OrchError, describeError, type Logger } from '../../kernel/index.js';
+import { type BridgeAliasStatus, type BridgeState, type McpToolInfo } from './api/index.js';
 import { reconnectDelay } from './backoff.js';
 import { BridgeStateMachine } from './bridge-state-machine.js';
 import { McpSession } from './mcp-session.js';

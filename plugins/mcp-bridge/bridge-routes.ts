@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { McpBridge, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { McpBridge } from './api/index.js';
 
 const AliasParams = z.strictObject({ alias: z.string().min(1) });
 const ToolParams = z.strictObject({ alias: z.string().min(1), tool: z.string().min(1) });

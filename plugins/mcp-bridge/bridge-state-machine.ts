@@ -1,4 +1,4 @@
-import type { BridgeState } from '../../kernel/index.js';
+import type { BridgeState } from './api/index.js';
 
 /**
  * The legal moves of one alias's connection. `connecting` is the first attempt only; a lost or

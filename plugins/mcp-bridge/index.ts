@@ -1,4 +1,7 @@
-import { CliCommand, definePlugin, HttpRoutes, McpBridge, NodeAdapter } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventContribution, HttpRoutes, StatusSection } from '../../kernel/index.js';
+import { BridgeEvents, McpBridge } from './api/index.js';
+import { BridgeStatusSection } from './bridge-status-section.js';
+import { NodeAdapter } from '../plans/api/index.js';
 import { BridgeRoutes } from './bridge-routes.js';
 import { BridgeAccess } from './commands/bridge-access.js';
 import { McpCallCommand } from './commands/mcp-call-command.js';
@@ -20,6 +23,9 @@ export default definePlugin({
     bind(SessionsFile).toSelf();
     bind(SharedMcpBridge).toSelf();
     bind(McpBridge).toService(SharedMcpBridge);
+    bind(EventContribution).toConstantValue({ events: BridgeEvents });
+    bind(BridgeStatusSection).toSelf();
+    bind(StatusSection).toService(BridgeStatusSection);
 
     bind(McpToolAdapter).toSelf();
     bind(NodeAdapter).toService(McpToolAdapter);

@@ -1,15 +1,8 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import {
-  OrchError,
-  describeError,
-  toolResultText,
-  type DryRunContext,
-  type DryRunIssue,
-  type NodeAdapter,
-  type NodeRunContext,
-  type RiskLevel,
-} from '../../kernel/index.js';
+import { OrchError, describeError } from '../../kernel/index.js';
+import { toolResultText } from './api/index.js';
+import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
 import { SharedMcpBridge } from './shared-mcp-bridge.js';
 import { checkToolArgs } from './tool-args-validator.js';
 

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { OrchError, RiskLevelSchema, type Paths } from '../../kernel/index.js';
+import { OrchError, type Paths } from '../../kernel/index.js';
+import { RiskLevelSchema } from '../plans/api/index.js';
 
 /**
  * `config/mcp.servers.json`: alias → how to reach one MCP server. Validated field by field so a

@@ -1,14 +1,6 @@
 import { inject, injectable } from 'inversify';
-import {
-  JsonStore,
-  Logger,
-  MCP_SESSIONS_FILE,
-  McpSessionsFileSchema,
-  Paths,
-  describeError,
-  type BridgeAliasStatus,
-  type McpSessionRecord,
-} from '../../kernel/index.js';
+import { JsonStore, Logger, Paths, describeError } from '../../kernel/index.js';
+import { MCP_SESSIONS_FILE, McpSessionsFileSchema, type BridgeAliasStatus, type McpSessionRecord } from './api/index.js';
 
 /**
  * `state/mcp-sessions.json`: per alias, the state of the long-running process's shared session

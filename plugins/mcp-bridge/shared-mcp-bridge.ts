@@ -1,20 +1,7 @@
 import { inject, injectable } from 'inversify';
-import {
-  Config,
-  EventBus,
-  Logger,
-  OrchError,
-  Paths,
-  ProcessContext,
-  describeError,
-  formatFieldIssues,
-  type BridgeAliasStatus,
-  type McpBridge,
-  type McpToolInfo,
-  type RiskLevel,
-  type ToolInvocation,
-  type ToolResult,
-} from '../../kernel/index.js';
+import { Config, EventBus, Logger, OrchError, Paths, ProcessContext, describeError, formatFieldIssues } from '../../kernel/index.js';
+import { type BridgeAliasStatus, type McpBridge, type McpToolInfo, type ToolInvocation, type ToolResult } from './api/index.js';
+import { type RiskLevel } from '../plans/api/index.js';
 import { AliasConnection, type AliasObserver } from './alias-connection.js';
 import { classifyMcpFailure, describeMcpFailure } from './mcp-failure.js';
 import type { McpSession } from './mcp-session.js';

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { templateExpressions, type FieldIssue } from '../../kernel/index.js';
+import { type FieldIssue } from '../../kernel/index.js';
+import { templateExpressions } from '../plans/api/index.js';
 
 /**
  * Checks tool arguments against the tool's JSON Schema (`inputSchema` from `tools/list`), giving

@@ -1,22 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import {
-  EventBus,
-  JsonStore,
-  Logger,
-  OrchError,
-  Paths,
-  ProcessContext,
-  TOOL_STREAM_LIMIT,
-  TOOL_STREAMS_FILE,
-  ToolStreamsFileSchema,
-  describeError,
-  redactSecrets,
-  toolResultText,
-  type ToolInvocation,
-  type ToolResult,
-  type ToolStreamRecord,
-} from '../../kernel/index.js';
+import { EventBus, JsonStore, Logger, OrchError, Paths, ProcessContext, describeError, redactSecrets } from '../../kernel/index.js';
+import { TOOL_STREAM_LIMIT, TOOL_STREAMS_FILE, ToolStreamsFileSchema, toolResultText, type ToolInvocation, type ToolResult, type ToolStreamRecord } from './api/index.js';
 
 /**
  * `onToolInvoke`: the one place every MCP tool call passes, whoever makes it (a plan node, an agent,

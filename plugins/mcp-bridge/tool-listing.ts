@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { McpToolInfo } from '../../kernel/index.js';
+import type { McpToolInfo } from './api/index.js';
 
 /** A guard against a server whose cursors never end. */
 const MAX_TOOL_PAGES = 1000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TOOL_STREAM_LIMIT, type ToolStreamRecord } from '../../kernel/index.js';
+import { TOOL_STREAM_LIMIT, type ToolStreamRecord } from '../mcp-bridge/api/index.js';
 
 /** Which records to show: shared by the command and the REST route. */
 export const ToolStreamQuerySchema = z.strictObject({

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { JsonStore, Paths, TOOL_STREAMS_FILE, ToolStreamsFileSchema, type ToolStreamRecord } from '../../kernel/index.js';
+import { JsonStore, Paths } from '../../kernel/index.js';
+import { TOOL_STREAMS_FILE, ToolStreamsFileSchema, type ToolStreamRecord } from '../mcp-bridge/api/index.js';
 
 /** Reads `state/tool-streams.json` (written by the MCP bridge of any Orch process). */
 @injectable()

@@ -1,14 +1,6 @@
 import { inject, injectable } from 'inversify';
-import {
-  OrchError,
-  ProcessContext,
-  formatFieldIssues,
-  renderTable,
-  toFieldIssues,
-  type CliCommand,
-  type CommandIO,
-  type ToolStreamRecord,
-} from '../../kernel/index.js';
+import { OrchError, ProcessContext, formatFieldIssues, renderTable, toFieldIssues, type CliCommand, type CommandIO } from '../../kernel/index.js';
+import { type ToolStreamRecord } from '../mcp-bridge/api/index.js';
 import { ToolStreamQuerySchema, matches, select } from './tool-stream-query.js';
 import { ToolStreamReader } from './tool-stream-reader.js';
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { OrchError, PlanDocumentSchema, PlanStore, PlanValidator, isOrchError, type DryRunReport, type Plan, type PlanDocument } from '../../kernel/index.js';
+import { OrchError, isOrchError } from '../../kernel/index.js';
+import { PlanDocumentSchema, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument } from './api/index.js';
 import { diffValues } from './plan-diff.js';
 import { allIssues } from './validation/dry-run-validator.js';
 import { describeIssue } from './validation/issue-text.js';

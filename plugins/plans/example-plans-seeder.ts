@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { Config, describeError, Logger, Paths, PlanStore, ProcessContext } from '../../kernel/index.js';
+import { Config, describeError, Logger, Paths, ProcessContext } from '../../kernel/index.js';
+import { PlanStore } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 
 /** `config/plans.json`; absent means no seeding, so fresh homes start with an empty store. */

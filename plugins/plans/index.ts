@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, HttpRoutes, PlanStore, PlanValidator } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventContribution, HttpRoutes } from '../../kernel/index.js';
+import { PlanEvents, PlanStore, PlanValidator } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { ExamplePlansSeeder } from './example-plans-seeder.js';
 import { PlanAccess } from './commands/plan-access.js';
@@ -45,6 +46,7 @@ export default definePlugin({
   bindings({ bind }) {
     bind(FilePlanStore).toSelf();
     bind(PlanStore).toService(FilePlanStore);
+    bind(EventContribution).toConstantValue({ events: PlanEvents });
     bind(DryRunValidator).toSelf();
     bind(PlanValidator).toService(DryRunValidator);
     bind(NodeTypeCatalog).toSelf();

@@ -1,6 +1,6 @@
 import { injectable, multiInject, optional } from 'inversify';
 import { z } from 'zod';
-import { adapterKey, NodeAdapter, type RiskLevel } from '../../kernel/index.js';
+import { adapterKey, NodeAdapter, type RiskLevel } from './api/index.js';
 
 export interface NodeTypeInfo {
   /** `local_task:script`, `mcp_tool`, … */

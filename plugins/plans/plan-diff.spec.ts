@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Plan } from '../../kernel/index.js';
+import type { Plan } from './api/index.js';
 import { diffPlans, diffValues } from './plan-diff.js';
 
 const base = (root: unknown, extra: Record<string, unknown> = {}): Plan =>

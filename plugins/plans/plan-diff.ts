@@ -1,4 +1,4 @@
-import { childrenOf, walkPlan, type Plan, type PlanNode } from '../../kernel/index.js';
+import { childrenOf, walkPlan, type Plan, type PlanNode } from './api/index.js';
 
 export interface FieldChange {
   /** `name`, `inputs.repo`, `params.url`, `branches.0.when`, `children (order)` … */

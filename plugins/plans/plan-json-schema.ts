@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PlanDocumentSchema } from '../../kernel/index.js';
+import { PlanDocumentSchema } from './api/index.js';
 
 /**
  * The Plan schema as JSON Schema (draft 2020-12), generated from the Zod contract so the two never

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { PLAN_ID_PATTERN, PlanStore, PlanValidator, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { PLAN_ID_PATTERN, PlanStore, PlanValidator } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { PlanDesigner, type DesignResult } from './design/plan-designer.js';
 import { NodeTypeCatalog } from './node-type-catalog.js';

@@ -1,19 +1,10 @@
-import { inject, injectable, multiInject, optional } from 'inversify';
-import {
-  KERNEL_VERSION,
-  Paths,
-  PluginCatalog,
-  ProcessContext,
-  UiPanel,
-  type HttpRoute,
-  type HttpRoutes,
-  type ServerStatus,
-} from '../../kernel/index.js';
+import { inject, injectable } from 'inversify';
+import { KERNEL_VERSION, Paths, PluginCatalog, ProcessContext, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { GuiPanels } from './gui-panels.js';
+import { type ServerStatus } from './api/index.js';
 import { EVENTS_PATH } from './event-stream.js';
 import { ServerInfo } from './server-info.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
-
-const SLOT_ORDER = { main: 0, sidebar: 1, status: 2 } as const;
 
 /** The server's own, domain-free routes: index, health, status, routes, plugins, panels. */
 @injectable()
@@ -24,7 +15,7 @@ export class CoreRoutes implements HttpRoutes {
     @inject(PluginCatalog) private readonly catalog: PluginCatalog,
     @inject(Paths) private readonly paths: Paths,
     @inject(ProcessContext) private readonly process: ProcessContext,
-    @multiInject(UiPanel) @optional() private readonly panels: UiPanel[] | undefined,
+    @inject(GuiPanels) private readonly panels: GuiPanels,
   ) {}
 
   routes(): HttpRoute[] {
@@ -83,7 +74,8 @@ export class CoreRoutes implements HttpRoutes {
               contributes: {
                 commands: manifest?.contributes.commands.map((c) => c.name) ?? [],
                 nodeTypes: manifest?.contributes.nodeTypes.map((n) => (n.kind ? `${n.type}/${n.kind}` : n.type)) ?? [],
-                panels: manifest?.contributes.panels.map((p) => p.id) ?? [],
+                panels: manifest?.contributes.gui?.panels.map((p) => p.id) ?? [],
+                statusSections: manifest?.contributes.statusSections.map((s) => s.name) ?? [],
                 routes: manifest?.contributes.routes.map((r) => `${r.method} /api${r.path === '/' ? '' : r.path}`) ?? [],
               },
             })),
@@ -92,12 +84,8 @@ export class CoreRoutes implements HttpRoutes {
       {
         method: 'GET',
         path: '/panels',
-        summary: 'GUI panels contributed by the loaded plugins',
-        handle: async () => ({
-          panels: [...(this.panels ?? [])]
-            .sort((a, b) => SLOT_ORDER[a.slot] - SLOT_ORDER[b.slot] || a.order - b.order || a.id.localeCompare(b.id))
-            .map(({ id, title, pluginId, slot, order, moduleUrl }) => ({ id, title, pluginId, slot, order, ...(moduleUrl ? { moduleUrl } : {}) })),
-        }),
+        summary: 'GUI panels declared in the manifests of the loaded plugins, with the URL of each module',
+        handle: async () => ({ panels: this.panels.list() }),
       },
     ];
   }

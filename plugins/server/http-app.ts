@@ -5,6 +5,7 @@ import { HttpError, toErrorReply } from './error-reply.js';
 import { readJsonBody } from './request-body.js';
 import { checkRequestOrigin } from './request-origin.js';
 import { toRouteRequest } from './route-request.js';
+import type { StaticSite } from './static-site.js';
 
 export interface HttpAppOptions {
   routes: readonly HttpRoute[];
@@ -16,6 +17,8 @@ export interface HttpAppOptions {
   isDraining(): boolean;
   /** The address listened on (`server.host`): decides which Host and Origin headers are accepted. */
   listenHost: string;
+  /** The web GUI and plugin assets outside `/api`. */
+  site?: StaticSite;
 }
 
 export interface MountedRoute {
@@ -73,7 +76,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Koa; mounted: Mou
       if (options.isDraining()) throw new OrchError('unavailable', 'The Orch server is shutting down; retry once it is back');
       checkRequestOrigin(ctx.headers, options.listenHost);
       await next();
-      if (!ctx.state.routed) throw notFound(router, ctx.method, ctx.path);
+      if (!ctx.state.routed && !(!ctx.path.startsWith('/api') && (await options.site?.serve(ctx)))) throw notFound(router, ctx.method, ctx.path);
     } catch (error) {
       const where = `${ctx.method} ${ctx.path}`;
       const reply = toErrorReply(error, where);

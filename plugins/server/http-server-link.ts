@@ -1,13 +1,6 @@
 import { inject, injectable } from 'inversify';
-import {
-  OrchError,
-  Paths,
-  ProcessContext,
-  type OrchErrorCode,
-  type ServerLink,
-  type ServerLocation,
-  type ServerRequestOptions,
-} from '../../kernel/index.js';
+import { OrchError, Paths, ProcessContext, type OrchErrorCode } from '../../kernel/index.js';
+import { type ServerLink, type ServerLocation, type ServerRequestOptions } from './api/index.js';
 import { STATUS_BY_CODE } from './error-reply.js';
 import { describeCause } from './health-probe.js';
 import { ServerFile } from './server-file.js';

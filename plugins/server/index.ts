@@ -1,9 +1,8 @@
-import {
-  CliCommand,
-  definePlugin,
-  HttpRoutes,
-  ServerLink,
-} from '../../kernel/index.js';
+import { CliCommand, definePlugin, HttpRoutes, StartupBanner, StartupCheck } from '../../kernel/index.js';
+import { ServerLink } from './api/index.js';
+import { ServerSettings, ServerSettingsSchema } from './server-settings.js';
+import { ServerStartup } from './server-startup.js';
+import { GuiPanels } from './gui-panels.js';
 import { CoreRoutes } from './core-routes.js';
 import { HttpServerLink } from './http-server-link.js';
 import { OrchServer } from './orch-server.js';
@@ -17,12 +16,18 @@ import { StatusCommand } from './status-command.js';
  * server) everywhere, and listens only in the `server` role (`orch start`).
  */
 export default definePlugin({
-  bindings({ bind }) {
+  bindings({ bind }, { config }) {
+    // Read at bind time so a malformed `server` section fails loudly, naming the file and field.
+    bind(ServerSettings).toConstantValue(config.section('server', ServerSettingsSchema));
+    bind(ServerStartup).toSelf();
+    bind(StartupCheck).toService(ServerStartup);
+    bind(StartupBanner).toService(ServerStartup);
     bind(ServerFile).toSelf();
     bind(HttpServerLink).toSelf();
     bind(ServerLink).toService(HttpServerLink);
     bind(ServerInfo).toSelf();
     bind(SnapshotBuilder).toSelf();
+    bind(GuiPanels).toSelf();
     bind(CoreRoutes).toSelf();
     bind(HttpRoutes).toService(CoreRoutes);
     bind(OrchServer).toSelf();

@@ -1,22 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
-import {
-  Config,
-  describeError,
-  EventBus,
-  KERNEL_VERSION,
-  Logger,
-  OrchError,
-  Paths,
-  ProcessContext,
-  type HttpRoute,
-  type ServerLocation,
-} from '../../kernel/index.js';
+import { describeError, EventBus, EventCatalog, KERNEL_VERSION, Logger, OrchError, Paths, ProcessContext, type HttpRoute } from '../../kernel/index.js';
+import { type ServerLocation } from './api/index.js';
 import { EventStream } from './event-stream.js';
+import { GuiPanels } from './gui-panels.js';
 import { createHttpApp } from './http-app.js';
+import { StaticSite } from './static-site.js';
 import { ServerFile } from './server-file.js';
 import { ServerInfo } from './server-info.js';
+import { ServerSettings } from './server-settings.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 
 /**
@@ -32,7 +26,7 @@ export class OrchServer {
   private draining = false;
 
   constructor(
-    @inject(Config) private readonly config: Config,
+    @inject(ServerSettings) private readonly settings: ServerSettings,
     @inject(Paths) private readonly paths: Paths,
     @inject(Logger) logger: Logger,
     @inject(EventBus) private readonly bus: EventBus,
@@ -40,12 +34,14 @@ export class OrchServer {
     @inject(ServerFile) private readonly file: ServerFile,
     @inject(SnapshotBuilder) private readonly snapshots: SnapshotBuilder,
     @inject(ServerInfo) private readonly info: ServerInfo,
+    @inject(EventCatalog) private readonly catalog: EventCatalog,
+    @inject(GuiPanels) private readonly panels: GuiPanels,
   ) {
     this.logger = logger.child({ category: 'server' });
   }
 
   async start(routes: HttpRoute[]): Promise<ServerLocation> {
-    const settings = this.config.orch.server;
+    const settings = this.settings;
     return this.file.withLock(async () => {
       const existing = await this.file.inspect();
       if (existing.kind === 'alive') {
@@ -71,13 +67,17 @@ export class OrchServer {
         bodyLimitBytes: settings.bodyLimitBytes,
         isDraining: () => this.draining,
         listenHost: settings.host,
+        site: new StaticSite(resolve(this.paths.projectRoot, settings.guiDir ?? 'ui/dist'), () => this.panels.assetFolders()),
       });
       const http = createServer(app.callback());
       http.keepAliveTimeout = 5_000;
       await listen(http, settings.host, settings.port);
       this.http = http;
-      this.events = new EventStream(this.bus, this.snapshots, this.logger, {
+      this.events = new EventStream(this.bus, this.snapshots, this.catalog, this.logger, {
         heartbeatMs: settings.heartbeatMs,
+        clientHeartbeatMs: settings.clientHeartbeatMs,
+        journalSize: settings.eventJournalSize,
+        instance: this.info.instance,
         maxClientBufferBytes: settings.maxClientBufferBytes,
         listenHost: settings.host,
       });
@@ -120,7 +120,7 @@ export class OrchServer {
     // Stop accepting first, so nothing new starts while the event clients are told goodbye.
     const closed = this.stopAccepting(http);
     await this.events?.close();
-    await this.drain(http, closed, this.config.orch.server.shutdownGraceMs);
+    await this.drain(http, closed, this.settings.shutdownGraceMs);
     this.http = undefined;
     try {
       await this.file.removeIfOwnedBy(globalThis.process.pid);

@@ -1,14 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { inject, injectable } from 'inversify';
-import {
-  describeError,
-  isAlive,
-  JsonStore,
-  Paths,
-  readJsonFile,
-  ServerLocationSchema,
-  type ServerLocation,
-} from '../../kernel/index.js';
+import { describeError, isAlive, JsonStore, Paths, readJsonFile } from '../../kernel/index.js';
+import { ServerLocationSchema, type ServerLocation } from './api/index.js';
 import { probeHealth } from './health-probe.js';
 
 /** What `state/server.json` says about the server of this home. */

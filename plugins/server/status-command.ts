@@ -1,18 +1,9 @@
-import { inject, injectable, optional } from 'inversify';
-import {
-  CliCommand,
-  describeError,
-  isOrchError,
-  McpBridge,
-  Paths,
-  ServerLink,
-  ServerStatusSchema,
-  type CommandIO,
-  type ServerStatus,
-} from '../../kernel/index.js';
+import { inject, injectable } from 'inversify';
+import { CliCommand, describeError, isOrchError, Paths, type CommandIO } from '../../kernel/index.js';
+import { ServerLink, ServerStatusSchema, type ServerStatus } from './api/index.js';
 import { ServerFile, type ServerFileState } from './server-file.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
-import { renderStatus } from './status-view.js';
+import { renderStatus, type ShownSection } from './status-view.js';
 
 /** `orch status`: the server, bridges, runs and approvals — through the live server, else from the files. */
 @injectable()
@@ -24,7 +15,6 @@ export class StatusCommand implements CliCommand {
     @inject(ServerLink) private readonly link: ServerLink,
     @inject(SnapshotBuilder) private readonly snapshots: SnapshotBuilder,
     @inject(Paths) private readonly paths: Paths,
-    @inject(McpBridge) @optional() private readonly bridge: McpBridge | undefined,
   ) {}
 
   async run(args: Record<string, unknown>, io: CommandIO): Promise<number> {
@@ -42,26 +32,31 @@ export class StatusCommand implements CliCommand {
         downReason = `the server at ${found.location.baseUrl} did not give its status: ${isOrchError(error) ? error.message : describeError(error)}`;
       }
     }
-    if (!status && args.probe === true && this.bridge) await this.probeBridge(this.bridge, timeoutMs);
+    if (!status && args.probe === true) await this.snapshots.probe(timeoutMs);
     status ??= {
       server: { state: 'down', home: this.paths.home, reason: downReason },
       source: 'direct',
       ...(await this.snapshots.build()),
     };
     if (io.json) io.printJson(status);
-    else io.out(renderStatus(status));
+    else io.out(renderStatus(status, this.shownSections()));
     return 0;
   }
 
-  /** Connects every alias of this command's own bridge, each bounded by `timeoutMs`; the snapshot then shows the outcome. */
-  private async probeBridge(bridge: McpBridge, timeoutMs: number): Promise<void> {
-    await Promise.allSettled(
-      bridge.aliases().map((alias) => {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-        return Promise.race([bridge.connect(alias), timeout]).finally(() => clearTimeout(timer));
-      }),
-    );
+  /** The sections the manifests declare, described by the loaded plugin's code when it checks out. */
+  private shownSections(): ShownSection[] {
+    return this.snapshots.declared().map((declared) => {
+      const section = this.snapshots.section(declared.name);
+      return {
+        ...declared,
+        describe: section
+          ? (value: unknown, source: 'server' | 'direct') => {
+              const parsed = section.schema.safeParse(value);
+              return parsed.success ? section.describe(parsed.data, source) : [JSON.stringify(value)];
+            }
+          : undefined,
+      };
+    });
   }
 }
 

@@ -1,10 +1,18 @@
-import type { ServerStatus } from '../../kernel/index.js';
+import type { ServerStatus } from './api/index.js';
 
-const DIM = (text: string): string => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[2m${text}\u001b[22m` : text);
+/** A section to show: from the manifests, with the describing code when this process loaded it. */
+export interface ShownSection {
+  name: string;
+  title: string;
+  pluginId: string;
+  describe?(value: unknown, source: ServerStatus['source']): string[];
+}
+
+export const DIM = (text: string): string => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[2m${text}\u001b[22m` : text);
 const LABEL_WIDTH = 11;
 
 /** `orch status` as a person reads it: one block per concern, the mode said plainly. */
-export function renderStatus(status: ServerStatus): string {
+export function renderStatus(status: ServerStatus, sections: readonly ShownSection[]): string {
   const lines: string[] = [];
   const block = (label: string, rows: string[]): void => {
     rows.forEach((row, i) => lines.push(`${(i === 0 ? label : '').padEnd(LABEL_WIDTH)}${row}`));
@@ -18,43 +26,11 @@ export function renderStatus(status: ServerStatus): string {
     block('Server', [`down — ${server.reason}`, 'start one with `orch start`']);
   }
 
-  if (status.bridges === null) block('Bridge', ['(the mcp-bridge plugin is not loaded)']);
-  else if (status.bridges.length === 0) block('Bridge', ['no MCP servers configured (config/mcp.servers.json)']);
-  else {
-    const width = Math.max(...status.bridges.map((b) => b.alias.length));
-    block(
-      'Bridge',
-      status.bridges.map((b) => {
-        const extra =
-          b.state === 'connected'
-            ? `${b.tools} tool${b.tools === 1 ? '' : 's'}`
-            : [b.attempt > 0 ? `attempt ${b.attempt}` : '', b.nextRetryAt ? `next try ${b.nextRetryAt}` : '', b.lastError ?? ''].filter(Boolean).join(', ');
-        return `${b.alias.padEnd(width)}  ${b.state.padEnd(12)} ${b.transport}${b.required ? ', required' : ''}${extra ? ` — ${extra}` : ''}`;
-      }),
-    );
-    if (status.source === 'direct' && status.bridges.some((b) => b.state !== 'connected')) {
-      const note = status.bridges.some((b) => b.lastError)
-        ? 'check the MCP server: it did not answer this command'
-        : 'as seen by this command, which holds no MCP session; `orch status --probe` tries to connect';
-      lines.push(`${''.padEnd(LABEL_WIDTH)}${DIM(`(${note})`)}`);
-    }
-  }
-
-  if (status.runs === null) block('Runs', ['(the executor plugin is not loaded)']);
-  else {
-    const totals = Object.entries(status.runs.counts)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([s, n]) => `${s} ${n}`)
-      .join(', ');
-    const active = status.runs.active.slice(0, 10).map((r) => `${r.runId}  ${r.planId} v${r.planVersion}  ${r.status}  (updated ${r.updatedAt})`);
-    const more = status.runs.active.length > 10 ? [`… and ${status.runs.active.length - 10} more (orch run:list)`] : [];
-    block('Runs', [`${status.runs.active.length} active${totals ? `; on file: ${totals}` : '; none on file'}`, ...active, ...more]);
-  }
-
-  if (status.approvals === null) block('Approvals', ['(the approvals plugin is not loaded)']);
-  else {
-    const n = status.approvals.pending;
-    block('Approvals', [n === 0 ? 'none pending' : `${n} pending — \`orch approvals:list\` shows them`]);
+  for (const section of sections) {
+    const value = status[section.name];
+    if (value === null || value === undefined) block(section.title, [`(the ${section.pluginId} plugin is not loaded)`]);
+    else if (section.describe) block(section.title, section.describe(value, status.source));
+    else block(section.title, [JSON.stringify(value)]);
   }
 
   for (const problem of status.problems) lines.push(`${'Problem'.padEnd(LABEL_WIDTH)}${problem.section}: ${problem.message}`);

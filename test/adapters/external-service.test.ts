@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { NodeAdapter } from '../../kernel/index.js';
+import type { NodeAdapter } from '../../plugins/plans/api/index.js';
 import { orchCli } from '../support/adapters-cli.js';
 import { callAdapter, createAdaptersHome, failureOf, type AdaptersHome } from '../support/adapters-context.js';
 import { startAdaptersHttpServer, type AdaptersHttpServer } from '../support/adapters-http-server.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NodeAdapter } from '../../kernel/index.js';
+import type { NodeAdapter } from '../../plugins/plans/api/index.js';
 import { callAdapter, createAdaptersHome, failureOf, ScratchBox, type AdaptersHome } from '../support/adapters-context.js';
 
 /** The file adapter on a real temp workspace: every op, escapes through `..` and symbolic links, atomic writes. */

@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { RunService, type RunRecord } from '../../kernel/index.js';
+import { RunService, type RunRecord } from '../../plugins/executor/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { killQuietly, pidFrom, processGone } from '../support/adapters-processes.js';
 import { startAdaptersHttpServer, type AdaptersHttpServer } from '../support/adapters-http-server.js';

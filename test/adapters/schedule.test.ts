@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NodeAdapter } from '../../kernel/index.js';
+import type { NodeAdapter } from '../../plugins/plans/api/index.js';
 import { callAdapter, createAdaptersHome, failureOf, ScratchBox, type AdaptersHome } from '../support/adapters-context.js';
 
 /** The schedule adapter: its three ways to say when, the stored target, cancellation. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NodeAdapter } from '../../kernel/index.js';
+import type { NodeAdapter } from '../../plugins/plans/api/index.js';
 import { callAdapter, createAdaptersHome, failureOf, type AdaptersHome } from '../support/adapters-context.js';
 import { killQuietly, pidFrom, processGone } from '../support/adapters-processes.js';
 

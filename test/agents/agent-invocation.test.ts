@@ -1,14 +1,7 @@
 import { expect } from 'chai';
-import {
-  adapterKey,
-  Logger,
-  NodeAdapter,
-  type AgentInvocationOutput,
-  type LeafNode,
-  type NodeRunContext,
-  type OrchError,
-  type OrchEvent,
-} from '../../kernel/index.js';
+import { Logger, type OrchError, type OrchEvent } from '../../kernel/index.js';
+import { type AgentInvocationOutput } from '../../plugins/agents/api/index.js';
+import { adapterKey, NodeAdapter, type LeafNode, type NodeRunContext } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { agentConfig, createAgentsHome, type AgentsHome } from '../support/agents-home.js';
 import { jsonReply, startOpenAiServer, textReply, toolCallReply, type OpenAiTestServer } from '../support/agents-openai-server.js';

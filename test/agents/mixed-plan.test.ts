@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Logger, RunService, type OrchEvent } from '../../kernel/index.js';
+import { Logger, type OrchEvent } from '../../kernel/index.js';
+import { RunService } from '../../plugins/executor/api/index.js';
 import { agentConfig, createAgentsHome, type AgentsHome } from '../support/agents-home.js';
 import { startOpenAiServer, textReply, toolCallReply, type OpenAiTestServer } from '../support/agents-openai-server.js';
 import { sampleStdio } from '../support/mcp-peers.js';

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { ModelGateway, type OrchError } from '../../kernel/index.js';
+import { type OrchError } from '../../kernel/index.js';
+import { ModelGateway } from '../../plugins/agents/api/index.js';
 import { errorReply, jsonReply, startOpenAiServer, textReply, type OpenAiTestServer } from '../support/agents-openai-server.js';
 import { createAgentsHome, modelsConfigFor, type AgentsHome } from '../support/agents-home.js';
 

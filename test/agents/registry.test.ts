@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { AgentRegistry, type OrchEvent } from '../../kernel/index.js';
+import { type OrchEvent } from '../../kernel/index.js';
+import { AgentRegistry } from '../../plugins/agents/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { agentConfig, createAgentsHome, eventually, type AgentsHome } from '../support/agents-home.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApprovalStore, type ApprovalRecord } from '../../kernel/index.js';
+import { ApprovalStore, type ApprovalRecord } from '../../plugins/approvals/api/index.js';
 import { runOrch, sampleRequest } from '../support/approvals-helpers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

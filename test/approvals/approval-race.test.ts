@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ApprovalStore } from '../../kernel/index.js';
+import { ApprovalStore } from '../../plugins/approvals/api/index.js';
 import { CompletedFileSchema, PendingFileSchema } from '../../plugins/approvals/approval-files.js';
 import { sampleRequest } from '../support/approvals-helpers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';

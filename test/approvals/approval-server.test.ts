@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ApprovalStore, type EventOf, type OrchEvent } from '../../kernel/index.js';
+import { type EventOf, type OrchEvent } from '../../kernel/index.js';
+import { ApprovalStore } from '../../plugins/approvals/api/index.js';
 import { runOrch, sampleRequest } from '../support/approvals-helpers.js';
 import { callApi, startTestServer, type TestServer } from '../support/server-harness.js';
 

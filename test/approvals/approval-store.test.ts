@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApprovalStore, isOrchError, type OrchError, type OrchEvent } from '../../kernel/index.js';
+import { isOrchError, type OrchError, type OrchEvent } from '../../kernel/index.js';
+import { ApprovalStore } from '../../plugins/approvals/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { FileApprovalStore } from '../../plugins/approvals/file-approval-store.js';
 import { sampleRequest } from '../support/approvals-helpers.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApprovalStore, type EventOf, type OrchEvent } from '../../kernel/index.js';
+import { type EventOf, type OrchEvent } from '../../kernel/index.js';
+import { ApprovalStore } from '../../plugins/approvals/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { ApprovalWatcher } from '../../plugins/approvals/approval-watcher.js';
 import { eventually, runOrch, sampleRequest } from '../support/approvals-helpers.js';
@@ -42,7 +43,7 @@ describe('Approvals watcher (server role): changes written by other processes', 
     watcher = kernel.container.get(ApprovalWatcher);
     await watcher.start();
   }
-  const ofType = <T extends OrchEvent['type']>(type: T) => events.filter((e): e is EventOf<T> => e.type === type);
+  const ofType = <T extends OrchEvent['type']>(type: T) => events.filter((e) => e.type === type) as unknown as EventOf<T>[];
 
   it('treats what is on file at start as history, then announces each new request and decision exactly once', async () => {
     const other = await otherWriter();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApprovalStore, type RunRecord } from '../../kernel/index.js';
+import { ApprovalStore } from '../../plugins/approvals/api/index.js';
+import { type RunRecord } from '../../plugins/executor/api/index.js';
 import { createExecutorHome, planOf, task, type ExecutorHome, type ExecutorKernel } from '../support/executor-home.js';
 
 const approval = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'human_approval', title: `Approve ${id}`, prompt: `May ${id} go ahead?`, ...extra });

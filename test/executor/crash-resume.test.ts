@@ -5,7 +5,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { RunRecord } from '../../kernel/index.js';
+import type { RunRecord } from '../../plugins/executor/api/index.js';
 import { createExecutorHome, planOf, task, type ExecutorHome } from '../support/executor-home.js';
 
 const orchBin = fileURLToPath(new URL('../../bin/orch.js', import.meta.url));

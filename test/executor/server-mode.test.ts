@@ -5,7 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { ApprovalRecord, RunCheckpointInfo, RunRecord } from '../../kernel/index.js';
+import type { ApprovalRecord } from '../../plugins/approvals/api/index.js';
+import type { RunCheckpointInfo, RunRecord } from '../../plugins/executor/api/index.js';
 import { createExecutorHome, planOf, task, type ExecutorHome } from '../support/executor-home.js';
 
 const orchBin = fileURLToPath(new URL('../../bin/orch.js', import.meta.url));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInstallation, echoPluginSource, type Installation } from '../support/kernel-installation.js';
+import { runOrch } from '../support/server-process.js';
 
 const greeterPackage = fileURLToPath(new URL('../../examples/orch-plugin-greeter', import.meta.url));
 
@@ -119,11 +120,23 @@ describe('orch CLI host', function () {
     const home = await mkdtemp(join(tmpdir(), 'orch-bad-config-'));
     try {
       await mkdir(join(home, 'config'));
-      await writeFile(join(home, 'config', 'orch.json'), '{ "server": { "port": "high" } }');
+      // A kernel section: even --help refuses it.
+      await writeFile(join(home, 'config', 'orch.json'), '{ "logging": { "level": "loud" } }');
       const result = await install.orch(['--help', '--home', home]);
       expect(result.code).to.equal(1);
-      expect(result.stderr).to.contain(join(home, 'config', 'orch.json')).and.contain('server.port');
+      expect(result.stderr).to.contain(join(home, 'config', 'orch.json')).and.contain('logging.level');
       expect(result.stderr).not.to.contain('    at ');
+      // A plugin's section (the real installation's server plugin): the plugin that owns it names the file and field, and orch start refuses to run without it.
+      await writeFile(join(home, 'config', 'orch.json'), '{ "server": { "port": "high" } }');
+      const start = await runOrch(['start', '--home', home]);
+      expect(start.code).to.equal(1);
+      expect(start.stderr).to.contain(join(home, 'config', 'orch.json')).and.contain('server.port');
+      expect(start.stderr).not.to.contain('    at ');
+      // A section no plugin declares is a typo or a leftover: named, exit 1.
+      await writeFile(join(home, 'config', 'orch.json'), '{ "sever": { "port": 1 } }');
+      const typo = await install.orch(['plugins:list', '--home', home]);
+      expect(typo.code).to.equal(1);
+      expect(typo.stderr).to.contain('"sever"');
     } finally {
       await rm(home, { recursive: true, force: true });
     }

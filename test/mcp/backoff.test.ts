@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { McpBridge, type McpBridge as Bridge, type OrchEvent } from '../../kernel/index.js';
+import { type OrchEvent } from '../../kernel/index.js';
+import { McpBridge, type McpBridge as Bridge } from '../../plugins/mcp-bridge/api/index.js';
 import { EventLog, freePort, httpAlias } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 import { rejection } from '../support/rejection.js';

@@ -3,7 +3,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ToolStreamsFileSchema, isAlive } from '../../kernel/index.js';
+import { isAlive } from '../../kernel/index.js';
+import { ToolStreamsFileSchema } from '../../plugins/mcp-bridge/api/index.js';
 import { freePort, httpAlias, sampleStdio, waitUntilGone } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

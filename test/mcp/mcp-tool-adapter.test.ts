@@ -1,14 +1,6 @@
 import { expect } from 'chai';
-import {
-  Logger,
-  NodeAdapter,
-  PlanNodeSchema,
-  adapterParamsOf,
-  type LeafNode,
-  type Logger as LoggerType,
-  type NodeAdapter as Adapter,
-  type NodeRunContext,
-} from '../../kernel/index.js';
+import { Logger, type Logger as LoggerType } from '../../kernel/index.js';
+import { NodeAdapter, PlanNodeSchema, adapterParamsOf, type LeafNode, type NodeAdapter as Adapter, type NodeRunContext } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { EventLog, freePort, httpAlias, sampleStdio } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';

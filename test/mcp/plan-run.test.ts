@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { RunService, type RunService as Runs } from '../../kernel/index.js';
+import { RunService, type RunService as Runs } from '../../plugins/executor/api/index.js';
 import { EventLog, sampleStdio } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

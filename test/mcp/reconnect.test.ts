@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { McpBridge, McpSessionsFileSchema, isAlive, type McpBridge as Bridge } from '../../kernel/index.js';
+import { isAlive } from '../../kernel/index.js';
+import { McpBridge, McpSessionsFileSchema, type McpBridge as Bridge } from '../../plugins/mcp-bridge/api/index.js';
 import { isLegalTransition } from '../../plugins/mcp-bridge/bridge-state-machine.js';
 import { SessionsFile } from '../../plugins/mcp-bridge/sessions-file.js';
 import { EventLog, freePort, httpAlias, sampleStdio, startHttpPeer, stopAllPeers, waitUntilGone, type HttpPeer } from '../support/mcp-peers.js';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { McpBridge, isAlive, isOrchError, type McpBridge as Bridge } from '../../kernel/index.js';
+import { isAlive, isOrchError } from '../../kernel/index.js';
+import { McpBridge, type McpBridge as Bridge } from '../../plugins/mcp-bridge/api/index.js';
 import { EventLog, SAMPLE_SERVER, sampleStdio, waitUntilGone } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 import { rejection } from '../support/rejection.js';

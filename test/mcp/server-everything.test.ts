@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { McpBridge, isAlive, type McpBridge as Bridge } from '../../kernel/index.js';
+import { isAlive } from '../../kernel/index.js';
+import { McpBridge, type McpBridge as Bridge } from '../../plugins/mcp-bridge/api/index.js';
 import { everythingStdio, httpAlias, startHttpPeer, stopAllPeers, type HttpPeer } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 import { rejection } from '../support/rejection.js';

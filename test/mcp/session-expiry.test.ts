@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { McpBridge, type McpBridge as Bridge } from '../../kernel/index.js';
+import { McpBridge, type McpBridge as Bridge } from '../../plugins/mcp-bridge/api/index.js';
 import { EventLog, httpAlias } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { McpBridge, type McpBridge as Bridge } from '../../kernel/index.js';
+import { McpBridge, type McpBridge as Bridge } from '../../plugins/mcp-bridge/api/index.js';
 import { EventLog } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { McpBridge, REDACTED, TOOL_STREAM_LIMIT, ToolStreamsFileSchema, type McpBridge as Bridge, type ToolStreamRecord } from '../../kernel/index.js';
+import { REDACTED } from '../../kernel/index.js';
+import { McpBridge, TOOL_STREAM_LIMIT, ToolStreamsFileSchema, type McpBridge as Bridge, type ToolStreamRecord } from '../../plugins/mcp-bridge/api/index.js';
 import { EventLog, sampleStdio } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

@@ -1,16 +1,13 @@
 import { expect } from 'chai';
-import {
-  PlanStore,
-  RunService,
-  isOrchError,
-  type RunRecord,
-} from '../../kernel/index.js';
+import { isOrchError } from '../../kernel/index.js';
+import { RunService, type RunRecord } from '../../plugins/executor/api/index.js';
+import { PlanStore } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { PlanDesigner } from '../../plugins/plans/design/plan-designer.js';
 import { jsonReply } from '../support/agents-openai-server.js';
 import { ALL_TEST_ADAPTERS } from '../support/plans-adapters.js';
 import { createDesignerHome, designedPlan } from '../support/plans-designer-home.js';
-import { NodeAdapter } from '../../kernel/index.js';
+import { NodeAdapter } from '../../plugins/plans/api/index.js';
 
 /** The Designer against a real OpenAI-compatible HTTP server speaking Chat Completions, scripted per test. */
 describe('plans: the Designer', function () {

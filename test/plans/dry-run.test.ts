@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { PlanValidator, isOrchError, type DryRunNodeReport, type DryRunReport, type PlanIssue } from '../../kernel/index.js';
+import { isOrchError } from '../../kernel/index.js';
+import { PlanValidator, type DryRunNodeReport, type DryRunReport, type PlanIssue } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { bootPlansKernel, runCalls } from '../support/plans-adapters.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';

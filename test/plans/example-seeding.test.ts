@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PlanStore } from '../../kernel/index.js';
+import { PlanStore } from '../../plugins/plans/api/index.js';
 import { ExamplePlansSeeder } from '../../plugins/plans/example-plans-seeder.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import { PlanValidator, type DryRunNodeReport, type DryRunReport } from '../../kernel/index.js';
+import { PlanValidator, type DryRunNodeReport, type DryRunReport } from '../../plugins/plans/api/index.js';
 import { createBundledHome, EXAMPLE_PLANS } from '../support/plans-bundled-home.js';
 import type { TestHome } from '../support/test-home.js';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { PlanDocumentSchema, PlanValidator, isOrchError, type DryRunNodeReport, type DryRunReport, type PlanIssue } from '../../kernel/index.js';
+import { isOrchError } from '../../kernel/index.js';
+import { PlanDocumentSchema, PlanValidator, type DryRunNodeReport, type DryRunReport, type PlanIssue } from '../../plugins/plans/api/index.js';
 import { bootPlansKernel } from '../support/plans-adapters.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 

@@ -1,7 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import { PlanDocumentSchema, toFieldIssues } from '../../kernel/index.js';
+import { toFieldIssues } from '../../kernel/index.js';
+import { PlanDocumentSchema } from '../../plugins/plans/api/index.js';
 import { planJsonSchema } from '../../plugins/plans/plan-json-schema.js';
 
 /** The Plan schema, node type by node type: a valid node of each, and the mistakes people make. */

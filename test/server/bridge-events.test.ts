@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OrchEventSchema } from '../../kernel/index.js';
+import { OrchEventSchema } from '../support/event-schemas.js';
 import { httpAlias, startHttpPeer, stopAllPeers, type HttpPeer } from '../support/mcp-peers.js';
 import { callApi, EventClient, startTestServer, type TestServer } from '../support/server-harness.js';
 import { createTestHome } from '../support/test-home.js';

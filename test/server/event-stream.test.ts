@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { EventBus, OrchEventSchema, SnapshotMessageSchema, type EventBus as Bus } from '../../kernel/index.js';
+import { EventBus, type EventBus as Bus } from '../../kernel/index.js';
+import { RunEvents } from '../../plugins/executor/api/index.js';
+import { BridgeEvents } from '../../plugins/mcp-bridge/api/index.js';
+import { OrchEventSchema } from '../support/event-schemas.js';
+import { SnapshotMessageSchema } from '../../plugins/server/api/index.js';
 import { callApi, EventClient, startTestServer, type TestServer } from '../support/server-harness.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -19,7 +23,8 @@ describe('server: WebSocket events', function () {
   };
 
   before(async () => {
-    server = await startTestServer({ server: { heartbeatMs: 150, maxClientBufferBytes: 512 * 1024 } });
+    // Run, node and bridge events as the executor and the bridge contribute them (those plugins are not loaded).
+    server = await startTestServer({ server: { heartbeatMs: 150, maxClientBufferBytes: 512 * 1024 }, events: { ...RunEvents, ...BridgeEvents } });
     bus = server.kernel.get<Bus>(EventBus);
   });
   afterEach(() => {
@@ -112,7 +117,7 @@ describe('server: WebSocket events', function () {
 
   it('drops a client that stops reading instead of holding events for it, while others get every event', async () => {
     // A server of its own with a slow heartbeat, so only the buffer limit can drop the stalled client.
-    const own = await startTestServer({ server: { heartbeatMs: 600_000, maxClientBufferBytes: 512 * 1024 } });
+    const own = await startTestServer({ server: { heartbeatMs: 600_000, maxClientBufferBytes: 512 * 1024 }, events: { ...RunEvents, ...BridgeEvents } });
     try {
       const ownBus = own.kernel.get<Bus>(EventBus);
       const reader = await EventClient.connect(own.wsUrl, { topics: 'node' });

@@ -150,7 +150,7 @@ describe('server: REST API', function () {
     expect(unknown.status).to.equal(404);
     expectErrorBody(unknown.body, 'not_found');
     expect(unknown.body.error.message).to.contain('GET /api/routes');
-    const outside = await callApi(server.baseUrl, 'GET', '/index.html');
+    const outside = await callApi(server.baseUrl, 'GET', '/no-such-asset.js');
     expect(outside.status).to.equal(404);
     expectErrorBody(outside.body, 'not_found');
     const wrong = await callApi(server.baseUrl, 'PUT', '/api/health', { body: {} });
@@ -177,12 +177,30 @@ describe('server: REST API', function () {
     const plugins = await callApi(server.baseUrl, 'GET', '/api/plugins');
     const echo = plugins.body.plugins.find((p: any) => p.id === 'server-echo');
     expect(echo).to.include({ status: 'loaded', source: 'package', description: 'Server test routes' });
-    expect(echo.contributes.panels).to.deep.equal(['echo-panel']);
+    expect(echo.contributes.panels).to.deep.equal(['echo-panel', 'echo-main']);
     expect(plugins.body.plugins.find((p: any) => p.id === 'server')).to.include({ status: 'loaded' });
 
     const panels = await callApi(server.baseUrl, 'GET', '/api/panels');
     expect(panels.body.panels.map((p: any) => p.id)).to.deep.equal(['echo-main', 'echo-panel']);
-    expect(panels.body.panels[1]).to.deep.equal({ id: 'echo-panel', title: 'Echo', pluginId: 'server-echo', slot: 'sidebar', order: 5, moduleUrl: '/panels/echo.js' });
+    expect(panels.body.panels[1]).to.deep.equal({
+      id: 'echo-panel',
+      title: 'Echo',
+      pluginId: 'server-echo',
+      pluginVersion: '1.0.0',
+      slot: 'sidebar',
+      order: 5,
+      apiVersion: 1,
+      route: 'echo-panel',
+      moduleUrl: '/plugins/server-echo/1.0.0/echo.js',
+    });
+    const module = await fetch(`${server.baseUrl}${panels.body.panels[1].moduleUrl}`);
+    expect(module.status).to.equal(200);
+    expect(module.headers.get('content-type')).to.match(/^text\/javascript/);
+    expect(module.headers.get('cache-control')).to.contain('immutable');
+    expect(await module.text()).to.contain("'echo-panel'");
+    for (const escape of ['/plugins/server-echo/1.0.0/../package.json', '/plugins/server-echo/1.0.0/%2e%2e/package.json', '/plugins/server-echo/9.9.9/echo.js', '/plugins/other/1.0.0/echo.js']) {
+      expect((await fetch(`${server.baseUrl}${escape}`)).status, escape).to.equal(404);
+    }
   });
 
   it('summarises itself on GET /api/status', async () => {
@@ -191,5 +209,6 @@ describe('server: REST API', function () {
     expect(status.body.source).to.equal('server');
     expect(status.body.server).to.include({ state: 'up', pid: process.pid, port: server.location.port });
     expect(status.body).to.include({ bridges: null, runs: null, approvals: null });
+    expect(status.body.echo).to.deep.equal({ routes: 7 });
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ServerStatusSchema } from '../../kernel/index.js';
+import { ServerStatusSchema } from '../../plugins/server/api/index.js';
 import { readServerFile } from '../support/server-harness.js';
 import { callApi } from '../support/server-harness.js';
 import { noopTask, RUN_PACKAGES, RUN_PLUGINS } from '../support/server-load-plan.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OrchEventSchema } from '../../kernel/index.js';
+import { OrchEventSchema } from '../support/event-schemas.js';
 import { createTestHome } from '../support/test-home.js';
 import { callApi, EventClient, startTestServer, type TestServer } from '../support/server-harness.js';
 import { loadPlan, noopTask as task, RUN_PACKAGES, RUN_PLUGINS } from '../support/server-load-plan.js';

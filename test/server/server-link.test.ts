@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isOrchError, ServerLink, type OrchError, type ServerLink as Link } from '../../kernel/index.js';
+import { isOrchError, type OrchError } from '../../kernel/index.js';
+import { ServerLink, type ServerLink as Link } from '../../plugins/server/api/index.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 import { ECHO_PLUGIN_DIR, readServerFile, startTestServer, type TestServer } from '../support/server-harness.js';
 

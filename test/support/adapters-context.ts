@@ -1,4 +1,5 @@
-import { NodeAdapter, adapterKey, type LeafNode, type Logger, type NodeRunContext } from '../../kernel/index.js';
+import { type Logger } from '../../kernel/index.js';
+import { NodeAdapter, adapterKey, type LeafNode, type NodeRunContext } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { createTestHome, type TestHome } from './test-home.js';
 

@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentConfig, OrchEvent } from '../../kernel/index.js';
+import type { OrchEvent } from '../../kernel/index.js';
+import type { AgentConfig } from '../../plugins/agents/api/index.js';
 import { EventBus } from '../../kernel/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { createTestHome, type TestHome } from './test-home.js';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NewApprovalRequest } from '../../kernel/index.js';
+import type { NewApprovalRequest } from '../../plugins/approvals/api/index.js';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const orchBin = join(projectRoot, 'bin', 'orch.js');

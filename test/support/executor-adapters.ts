@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { withFileLock, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../kernel/index.js';
+import { withFileLock } from '../../kernel/index.js';
+import { type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../plugins/plans/api/index.js';
 
 /**
  * Test-only `local_task` kinds for the executor's tests and benchmark. They are real adapters (the

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NodeAdapter, RunService, type PlanDocument, type RunRecord } from '../../kernel/index.js';
+import { RunService, type RunRecord } from '../../plugins/executor/api/index.js';
+import { NodeAdapter, type PlanDocument } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { BootOptions } from '../../kernel/kernel.js';
 import type { ExecutorRunService } from '../../plugins/executor/run/executor-run-service.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NodeAdapter, type DryRunIssue, type NodeRunContext, type RiskLevel } from '../../kernel/index.js';
+import { NodeAdapter, type DryRunIssue, type NodeRunContext, type RiskLevel } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { TestHome } from './test-home.js';
 

@@ -3,7 +3,7 @@
  * tagged with the worker's name, then exits. Usage: plans-save-worker.ts <home> <worker> <times>
  */
 import { Kernel } from '../../kernel/kernel.js';
-import { PlanStore } from '../../kernel/index.js';
+import { PlanStore } from '../../plugins/plans/api/index.js';
 
 const [home, worker, times] = process.argv.slice(2);
 const kernel = await Kernel.boot({ home, role: 'test', operator: worker, only: ['plans'] });

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { ServerLocationSchema, type ServerLocation } from '../../kernel/index.js';
+import { EventContribution, type EventSchemas } from '../../kernel/index.js';
+import { ServerLocationSchema, type ServerLocation } from '../../plugins/server/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import { createTestHome, type TestHome } from './test-home.js';
 
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   plugins?: string[];
   /** Reuse a home (e.g. to test restarts). */
   home?: TestHome;
+  /** Event types to accept as if a loaded plugin contributed them. */
+  events?: EventSchemas;
 }
 
 /** An in-process `server`-role kernel on a free loopback port, in an isolated home. */
@@ -36,6 +39,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   await home.writeConfig('orch.json', { server: { port: 0, ...options.server }, plugins: { packages } });
   const ids = await Promise.all(packages.map(async (p) => (JSON.parse(await readFile(join(p, 'package.json'), 'utf8')) as { orch: { id: string } }).orch.id));
   const kernel = await home.boot({ role: 'server', plugins: options.plugins ?? ['core', ...ids] });
+  // Event types as if a loaded plugin contributed them (tests that publish on the bus directly).
+  if (options.events) kernel.container.bind(EventContribution).toConstantValue({ events: options.events });
   await kernel.start();
   const location = await readServerFile(home.dir);
   if (!location) throw new Error(`The server did not write state/server.json in ${home.dir}; see ${join(home.dir, 'logs', 'app.jsonl')}`);
@@ -172,7 +177,7 @@ export class EventClient {
   }
 
   events(): any[] {
-    return this.messages.filter((m) => m.type !== 'snapshot');
+    return this.messages.filter((m) => m.type !== 'snapshot' && m.type !== 'heartbeat');
   }
 
   close(): void {

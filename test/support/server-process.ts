@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { ServerLocation } from '../../kernel/index.js';
+import type { ServerLocation } from '../../plugins/server/api/index.js';
 import { readServerFile } from './server-harness.js';
 
 const ORCH = fileURLToPath(new URL('../../bin/orch.js', import.meta.url));

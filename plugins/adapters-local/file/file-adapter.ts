@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
-import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../../kernel/index.js';
+import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../plans/api/index.js';
 import { refusalReason, Workspace } from '../workspace/workspace.js';
 import { FileOperations } from './file-operations.js';
 import { FileParamsSchema, type FileOp, type FileParams } from './file-params.js';

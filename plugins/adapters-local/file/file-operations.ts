@@ -1,7 +1,8 @@
 import { appendFile, copyFile, cp, lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OrchError, replaceAtomically, toStoredJson, type NodeRunContext } from '../../../kernel/index.js';
+import { OrchError, replaceAtomically, toStoredJson } from '../../../kernel/index.js';
+import { type NodeRunContext } from '../../plans/api/index.js';
 import { Workspace } from '../workspace/workspace.js';
 import { fileFailure } from './file-failure.js';
 import type { EntryType, FileParams, ListedEntry, ParamsOf } from './file-params.js';

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { injectable } from 'inversify';
 import type { z } from 'zod';
-import { OrchError, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../../kernel/index.js';
+import { OrchError } from '../../../kernel/index.js';
+import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../plans/api/index.js';
 import { exchange, safeUrl, TransientHttpFailure, type HttpAnswer } from './http-exchange.js';
 import { HttpParamsSchema, IDEMPOTENT_METHODS, type HttpOutput, type HttpParams } from './http-params.js';
 import { retryWaitMs } from './retry-wait.js';

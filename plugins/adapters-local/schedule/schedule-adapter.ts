@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
 import { injectable } from 'inversify';
 import type { z } from 'zod';
-import { OrchError, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../../kernel/index.js';
+import { OrchError } from '../../../kernel/index.js';
+import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../plans/api/index.js';
 import { parseDuration } from './duration.js';
 import { ScheduleParamsSchema, type ScheduleOutput, type ScheduleParams } from './schedule-params.js';
 import { waitUntil } from './wait-until.js';

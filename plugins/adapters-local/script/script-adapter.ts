@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
-import { OrchError, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../../kernel/index.js';
+import { OrchError } from '../../../kernel/index.js';
+import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../../plans/api/index.js';
 import { refusalReason, Workspace } from '../workspace/workspace.js';
 import { runProcessGroup, type ProcessGroupResult } from './process-group.js';
 import { scriptEnvironment } from './script-environment.js';

@@ -1,4 +1,5 @@
-import { OrchError, describeError, renderTemplates, scopeReferences, templateExpressions, type DryRunIssue, type LeafNode } from '../../../kernel/index.js';
+import { OrchError, describeError } from '../../../kernel/index.js';
+import { renderTemplates, scopeReferences, templateExpressions, type DryRunIssue, type LeafNode } from '../../plans/api/index.js';
 import type { ScriptParams } from './script-params.js';
 
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\.`[^`]+`)*$/;

@@ -1,7 +1,8 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { inject, injectable } from 'inversify';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Config, OrchError } from '../../../kernel/index.js';
+import { z } from 'zod';
+import { Config, OrchError, Paths } from '../../../kernel/index.js';
 import { realPathOf } from './real-path.js';
 
 /** How a path is resolved: through a final symbolic link (read, write) or up to it (delete, move). */
@@ -16,15 +17,22 @@ export type FinalLink = 'follow' | 'keep';
  * The check happens right before the operation; a process that swaps a folder for a link in
  * between could still race it. Keep the workspace writable only by Orch.
  */
+/** The `workspace` section of `config/orch.json`, owned by this plugin. */
+export const WorkspaceSettingsSchema = z.strictObject({
+  /** Folder that scripts and file tasks are confined to, relative to the home folder. */
+  root: z.string().min(1).default('workspace'),
+});
+
 @injectable()
 export class Workspace {
   private realRootPromise?: Promise<string>;
 
-  constructor(@inject(Config) private readonly config: Pick<Config, 'workspaceRoot'>) {}
-
   /** The root as configured (absolute). */
-  get root(): string {
-    return this.config.workspaceRoot;
+  readonly root: string;
+
+  constructor(@inject(Config) config: Config, @inject(Paths) paths: Paths) {
+    const { root } = config.section('workspace', WorkspaceSettingsSchema);
+    this.root = isAbsolute(root) ? root : resolve(paths.home, root);
   }
 
   /** The root with every symbolic link resolved; the folder is created when missing. */

@@ -1,5 +1,7 @@
 import { inject, injectable, optional } from 'inversify';
-import { OrchError, ServerLink, type AgentConfig, type CommandIO, type RegisteredAgent } from '../../../kernel/index.js';
+import { OrchError, type CommandIO } from '../../../kernel/index.js';
+import { type AgentConfig, type RegisteredAgent } from '../api/index.js';
+import { ServerLink } from '../../server/api/index.js';
 import type { GenerateBody, RegisterBody } from '../agent-routes.js';
 import { summarize, type AgentSummary } from '../agent-summary.js';
 import { MetaAgent, type GeneratedAgent } from '../meta-agent.js';

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { AGENT_NAME_PATTERN, OrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { OrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { AGENT_NAME_PATTERN } from '../api/index.js';
 import { AgentsAccess, notice } from './agents-access.js';
 
 /**

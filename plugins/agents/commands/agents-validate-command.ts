@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { inject, injectable } from 'inversify';
-import { describeError, isOrchError, OrchError, Paths, type CliCommand, type CommandIO, type DryRunIssue } from '../../../kernel/index.js';
+import { describeError, isOrchError, OrchError, Paths, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type DryRunIssue } from '../../plans/api/index.js';
 import { parseAgentConfig } from '../agent-config-file.js';
 import { AgentConfigChecker } from '../agent-config-checker.js';
 
@@ -28,7 +29,7 @@ export class AgentsValidateCommand implements CliCommand {
     } catch (error) {
       throw new OrchError('not_found', `Cannot read ${label}: ${describeError(error)}`, { file: label });
     }
-    const inFolder = dirname(file) === resolve(this.paths.agentsConfigDir);
+    const inFolder = dirname(file) === resolve(this.paths.home, 'agents-config');
     let issues: DryRunIssue[];
     let name: string | undefined;
     try {

@@ -1,5 +1,7 @@
 import { inject, injectable, optional } from 'inversify';
-import { isOrchError, ProcessContext, ServerLink, type ApprovalRecord, type CommandIO } from '../../../kernel/index.js';
+import { isOrchError, ProcessContext, type CommandIO } from '../../../kernel/index.js';
+import { type ApprovalRecord } from '../api/index.js';
+import { ServerLink } from '../../server/api/index.js';
 import { unknownApprovalError } from '../approval-id.js';
 import type { DecisionBody } from '../approval-routes.js';
 import { FileApprovalStore } from '../file-approval-store.js';

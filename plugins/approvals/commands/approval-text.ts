@@ -1,4 +1,4 @@
-import type { ApprovalRecord } from '../../../kernel/index.js';
+import type { ApprovalRecord } from '../api/index.js';
 
 /** `2026-11-24 08:31:05Z`: ISO without the clutter, still unambiguous (UTC). */
 export function shortTime(iso: string): string {

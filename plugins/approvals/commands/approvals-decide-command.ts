@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import type { ApprovalRecord, CliCommand, CommandIO } from '../../../kernel/index.js';
+import type { CliCommand, CommandIO } from '../../../kernel/index.js';
+import type { ApprovalRecord } from '../api/index.js';
 import { ApprovalAccess, type ApprovalsView } from './approval-access.js';
 
 /**

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import type { ApprovalRecord, CliCommand, CommandIO } from '../../../kernel/index.js';
+import type { CliCommand, CommandIO } from '../../../kernel/index.js';
+import type { ApprovalRecord } from '../api/index.js';
 import { ApprovalAccess } from './approval-access.js';
 import { relative, shortTime, statusOf } from './approval-text.js';
 

@@ -1,4 +1,5 @@
-import type { CommandIO, NodeRunState, RunRecord } from '../../../kernel/index.js';
+import type { CommandIO } from '../../../kernel/index.js';
+import type { NodeRunState, RunRecord } from '../api/index.js';
 import { bold, clock, dim, nodeDetail, nodeMark, progressCounts, runStatusText } from './run-text.js';
 
 /** Leaf lines shown at most in the live view; the rest is summed up in the counts line. */

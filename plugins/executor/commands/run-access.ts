@@ -1,14 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject, injectable, optional } from 'inversify';
-import {
-  EventBus,
-  ProcessContext,
-  RunService,
-  ServerLink,
-  type CommandIO,
-  type RunCheckpointInfo,
-  type RunRecord,
-} from '../../../kernel/index.js';
+import { EventBus, ProcessContext, type CommandIO } from '../../../kernel/index.js';
+import { RunService, type RunCheckpointInfo, type RunRecord } from '../api/index.js';
+import { ServerLink } from '../../server/api/index.js';
 import { filterRuns } from '../http/run-routes.js';
 import { dim } from './run-text.js';
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { OrchError, renderTable, type CliCommand, type CommandIO, type RunRecord } from '../../../kernel/index.js';
+import { OrchError, renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type RunRecord } from '../api/index.js';
 import { RunAccess } from './run-access.js';
 import { ago, bold, dim, duration, nodeMark, outcomeLines, progressCounts, runStatusText, truncate } from './run-text.js';
 

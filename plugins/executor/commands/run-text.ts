@@ -1,4 +1,4 @@
-import type { NodeRunState, NodeStatus, RunRecord, RunStatus } from '../../../kernel/index.js';
+import type { NodeRunState, NodeStatus, RunRecord, RunStatus } from '../api/index.js';
 
 /** How runs and nodes read in a terminal: symbols, colours (unless NO_COLOR or not a TTY), times. */
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { PlanNode } from '../../../kernel/index.js';
+import type { PlanNode } from '../../plans/api/index.js';
 import { compilePlan, stepsOf, type GraphHandlers } from './plan-compiler.js';
 
 const leaf = (id: string): PlanNode => ({ id, type: 'local_task', kind: 'noop', params: {} });

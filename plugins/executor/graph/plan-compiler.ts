@@ -1,5 +1,5 @@
 import { END, START, StateGraph } from '@langchain/langgraph';
-import type { ConditionalNode, LeafNode, LoopNode, ParallelNode, PlanNode } from '../../../kernel/index.js';
+import type { ConditionalNode, LeafNode, LoopNode, ParallelNode, PlanNode } from '../../plans/api/index.js';
 import { RunState, type RunStateUpdate, type RunStateValues } from './run-state.js';
 
 /** Where a plan node sits: the loops and parallels around it, outermost first. */

@@ -1,5 +1,5 @@
 import { Annotation } from '@langchain/langgraph';
-import type { ApprovalDecision } from '../../../kernel/index.js';
+import type { ApprovalDecision } from '../../approvals/api/index.js';
 
 /** Where a loop is: `index` counts from 0; `items` holds a `forEach` loop's list. */
 export interface LoopFrame {

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { reply, RunService, type HttpRoute, type HttpRoutes, type RunRecord } from '../../../kernel/index.js';
+import { reply, type HttpRoute, type HttpRoutes } from '../../../kernel/index.js';
+import { RunService, type RunRecord } from '../api/index.js';
 
 const RunParams = z.strictObject({ runId: z.string().min(1) });
 

@@ -1,11 +1,6 @@
-import {
-  adapterKeyOf,
-  adapterParamsOf,
-  redactSecrets,
-  type ApprovalDecision,
-  type HumanApprovalNode,
-  type LeafNode,
-} from '../../../kernel/index.js';
+import { redactSecrets } from '../../../kernel/index.js';
+import { type ApprovalDecision } from '../../approvals/api/index.js';
+import { adapterKeyOf, adapterParamsOf, type HumanApprovalNode, type LeafNode } from '../../plans/api/index.js';
 import type { Placement } from '../graph/plan-compiler.js';
 import type { GateOutcome, RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { startIteration } from './leaf-runner.js';

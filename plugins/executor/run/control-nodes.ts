@@ -1,4 +1,5 @@
-import { evaluateExpression, isOrchError, type ConditionalNode, type LoopNode } from '../../../kernel/index.js';
+import { isOrchError } from '../../../kernel/index.js';
+import { evaluateExpression, type ConditionalNode, type LoopNode } from '../../plans/api/index.js';
 import type { Placement } from '../graph/plan-compiler.js';
 import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { scopeOf, type RunEnvironment } from './run-environment.js';

@@ -3,33 +3,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { inject, injectable, multiInject, optional } from 'inversify';
-import {
-  adapterKey,
-  adapterKeyOf,
-  ApprovalStore,
-  describeError,
-  EventBus,
-  FINISHED_RUN_STATUSES,
-  isAlive,
-  isOrchError,
-  Logger,
-  NodeAdapter,
-  OrchError,
-  Paths,
-  PlanStore,
-  PlanValidator,
-  ProcessContext,
-  walkPlan,
-  type LeafNode,
-  type Plan,
-  type PlanDocument,
-  type ResumeOptions,
-  type RunCheckpointInfo,
-  type RunRecord,
-  type RunService,
-  type StartRunOptions,
-} from '../../../kernel/index.js';
-import { JsonCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/json-checkpoint-saver.js';
+import { describeError, EventBus, isAlive, isOrchError, Logger, OrchError, Paths, ProcessContext } from '../../../kernel/index.js';
+import { ApprovalStore } from '../../approvals/api/index.js';
+import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
+import { adapterKey, adapterKeyOf, NodeAdapter, PlanStore, PlanValidator, walkPlan, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
+import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-checkpoint-saver.js';
 import { OperationsLog } from './operations-log.js';
 import { resolveInputs } from './plan-inputs.js';
 import { requiresApproval } from './run-environment.js';
@@ -52,7 +30,7 @@ export const STOP_GRACE_MS = 10_000;
 @injectable()
 export class ExecutorRunService implements RunService {
   readonly records: RunRecords;
-  readonly checkpointer: JsonCheckpointSaver;
+  readonly checkpointer: LogCheckpointSaver;
   private readonly operationsLog: OperationsLog;
   private readonly logger: Logger;
   private readonly sessions = new Map<string, RunSession>();
@@ -72,7 +50,7 @@ export class ExecutorRunService implements RunService {
     this.logger = logger.child({ category: 'executor' });
     this.records = new RunRecords(paths.state('runs'));
     this.operationsLog = new OperationsLog(join(paths.home, '.codex', 'operations-log.md'));
-    this.checkpointer = new JsonCheckpointSaver(paths.state('checkpoints'), {
+    this.checkpointer = new LogCheckpointSaver(paths.state('checkpoints'), {
       keep: CHECKPOINTS_KEPT,
       onCorrupt: (event) => this.onCorruptCheckpoint(event),
     });

@@ -1,22 +1,7 @@
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
-import {
-  adapterKeyOf,
-  adapterParamsOf,
-  describeError,
-  evaluateExpression,
-  formatFieldIssues,
-  isOrchError,
-  OrchError,
-  RetryPolicySchema,
-  renderTemplates,
-  toFieldIssues,
-  type LeafNode,
-  type Logger,
-  type NodeAdapter,
-  type NodeRunContext,
-  type NodeRunState,
-  type RetryPolicy,
-} from '../../../kernel/index.js';
+import { describeError, formatFieldIssues, isOrchError, OrchError, toFieldIssues, type Logger } from '../../../kernel/index.js';
+import { type NodeRunState } from '../api/index.js';
+import { adapterKeyOf, adapterParamsOf, evaluateExpression, RetryPolicySchema, renderTemplates, type LeafNode, type NodeAdapter, type NodeRunContext, type RetryPolicy } from '../../plans/api/index.js';
 import type { Placement } from '../graph/plan-compiler.js';
 import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { pauseForPerson } from './pause-for-person.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Plan } from '../../../kernel/index.js';
+import type { Plan } from '../../plans/api/index.js';
 import { parseInputPairs, resolveInputs } from './plan-inputs.js';
 
 const plan = {

@@ -1,4 +1,5 @@
-import { OrchError, type FieldIssue, type Plan } from '../../../kernel/index.js';
+import { OrchError, type FieldIssue } from '../../../kernel/index.js';
+import { type Plan } from '../../plans/api/index.js';
 
 /**
  * The inputs a run starts with: the given values checked against the plan's declared `inputs`

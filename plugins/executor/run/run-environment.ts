@@ -1,15 +1,9 @@
-import type {
-  ApprovalStore,
-  EventBus,
-  LeafNode,
-  Logger,
-  NodeAdapter,
-  NodeRunState,
-  OrchEventInput,
-  Plan,
-  RiskLevel,
-} from '../../../kernel/index.js';
-import { adapterKeyOf, adapterParamsOf, redactSecrets } from '../../../kernel/index.js';
+import type { EventBus, Logger, OrchEventInput } from '../../../kernel/index.js';
+import type { ApprovalStore } from '../../approvals/api/index.js';
+import type { NodeRunState } from '../api/index.js';
+import type { LeafNode, NodeAdapter, Plan, RiskLevel } from '../../plans/api/index.js';
+import { redactSecrets } from '../../../kernel/index.js';
+import { adapterKeyOf, adapterParamsOf } from '../../plans/api/index.js';
 import type { Placement } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
 import type { OperationsLog } from './operations-log.js';

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OrchError, readJsonFile, RunRecordSchema, withFileLock, writeJsonFile, type RunRecord } from '../../../kernel/index.js';
+import { OrchError, readJsonFile, withFileLock, writeJsonFile } from '../../../kernel/index.js';
+import { RunRecordSchema, type RunRecord } from '../api/index.js';
 import { CoalescingWriter } from '../coalescing-writer.js';
 import { StateWriteError } from './write-failure.js';
 

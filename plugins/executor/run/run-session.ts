@@ -1,21 +1,10 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { Command, GraphRecursionError, isGraphDrained, RunControl, type BaseCheckpointSaver } from '@langchain/langgraph';
-import {
-  adapterKeyOf,
-  describeError,
-  OrchError,
-  type ApprovalStore,
-  type EventBus,
-  type LeafNode,
-  type Logger,
-  type NodeAdapter,
-  type Plan,
-  type RunCheckpointInfo,
-  type RunRecord,
-  type RunWait,
-  walkPlan,
-} from '../../../kernel/index.js';
+import { describeError, OrchError, type EventBus, type Logger } from '../../../kernel/index.js';
+import { type ApprovalStore } from '../../approvals/api/index.js';
+import { type RunCheckpointInfo, type RunRecord, type RunWait } from '../api/index.js';
+import { adapterKeyOf, type LeafNode, type NodeAdapter, type Plan, walkPlan } from '../../plans/api/index.js';
 import { compilePlan, type CompiledPlan } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
 import { applyGateOutcome, runGate, runHumanApproval } from './approval-gate.js';

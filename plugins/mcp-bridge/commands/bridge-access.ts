@@ -1,13 +1,7 @@
 import { inject, injectable, optional } from 'inversify';
-import {
-  McpBridge,
-  ProcessContext,
-  ServerLink,
-  type BridgeAliasStatus,
-  type CommandIO,
-  type McpToolInfo,
-  type ToolResult,
-} from '../../../kernel/index.js';
+import { ProcessContext, type CommandIO } from '../../../kernel/index.js';
+import { McpBridge, type BridgeAliasStatus, type McpToolInfo, type ToolResult } from '../api/index.js';
+import { ServerLink } from '../../server/api/index.js';
 
 export interface ToolCallRequest {
   alias: string;

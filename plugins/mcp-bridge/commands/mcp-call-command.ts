@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { OrchError, toolResultText, type CliCommand, type CommandIO, type ToolResult } from '../../../kernel/index.js';
+import { OrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { toolResultText, type ToolResult } from '../api/index.js';
 import { BridgeAccess } from './bridge-access.js';
 
 /** `orch mcp:call <alias> <tool> --args '<json>'`: one tool call, recorded like any other. */

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { renderTable, type BridgeAliasStatus, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type BridgeAliasStatus } from '../api/index.js';
 import { BridgeAccess } from './bridge-access.js';
 
 /** `orch mcp:status`: every alias, its state, tools and what is wrong when it is not connected. */

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { describeError, renderTable, type CliCommand, type CommandIO, type McpToolInfo } from '../../../kernel/index.js';
+import { describeError, renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type McpToolInfo } from '../api/index.js';
 import { BridgeAccess } from './bridge-access.js';
 
 /** `orch mcp:tools [alias]`: the tools of one alias or of all, with their arguments. */

@@ -1,13 +1,7 @@
 import { inject, injectable, optional } from 'inversify';
-import {
-  PlanStore,
-  PlanValidator,
-  ProcessContext,
-  ServerLink,
-  type CommandIO,
-  type DryRunReport,
-  type Plan,
-} from '../../../kernel/index.js';
+import { ProcessContext, type CommandIO } from '../../../kernel/index.js';
+import { PlanStore, PlanValidator, type DryRunReport, type Plan } from '../api/index.js';
+import { ServerLink } from '../../server/api/index.js';
 import { CheckedPlanSaver, type CheckedSave } from '../checked-plan-saver.js';
 import { notice } from './notice.js';
 

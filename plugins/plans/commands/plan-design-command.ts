@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { inject, injectable } from 'inversify';
-import { OrchError, Paths, ProcessContext, type CliCommand, type CommandIO, type Plan, type PlanDocument } from '../../../kernel/index.js';
+import { OrchError, Paths, ProcessContext, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type Plan, type PlanDocument } from '../api/index.js';
 import { PlanDesigner, type DesignResult } from '../design/plan-designer.js';
 import { renderPlanOutline } from '../render/plan-outline.js';
 import { terminalStyle, wantsColor } from '../render/terminal-style.js';

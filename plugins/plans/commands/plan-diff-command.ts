@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { OrchError, PlanStore, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { OrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { PlanStore } from '../api/index.js';
 import { diffPlans, type FieldChange, type PlanDiff } from '../plan-diff.js';
 import { terminalStyle, wantsColor, type TerminalStyle } from '../render/terminal-style.js';
 

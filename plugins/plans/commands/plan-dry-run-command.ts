@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { PlanStore, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { PlanStore } from '../api/index.js';
 import { renderDryRun } from '../render/dry-run-text.js';
 import { terminalStyle, wantsColor } from '../render/terminal-style.js';
 import { parseJsonText } from '../validation/json-text.js';

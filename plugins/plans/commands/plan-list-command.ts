@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { PlanStore, renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { PlanStore } from '../api/index.js';
 
 /** `orch plan:list`: saved plans with their active version. */
 @injectable()

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { OrchError, isOrchError, type CliCommand, type CommandIO, type DryRunReport } from '../../../kernel/index.js';
+import { OrchError, isOrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type DryRunReport } from '../api/index.js';
 import { renderDryRun } from '../render/dry-run-text.js';
 import { terminalStyle, wantsColor } from '../render/terminal-style.js';
 import { parseJsonText } from '../validation/json-text.js';

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { PlanStore, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { PlanStore } from '../api/index.js';
 import { renderPlanOutline } from '../render/plan-outline.js';
 import { terminalStyle, wantsColor } from '../render/terminal-style.js';
 import { versionOption } from './plan-source.js';

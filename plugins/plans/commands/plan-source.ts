@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { OrchError, PLAN_ID_PATTERN, type Plan, type PlanStore } from '../../../kernel/index.js';
+import { OrchError } from '../../../kernel/index.js';
+import { PLAN_ID_PATTERN, type Plan, type PlanStore } from '../api/index.js';
 
 /** A plan named on the command line: a file's text, or a stored version. */
 export type NamedPlan = { kind: 'file'; path: string; text: string } | { kind: 'stored'; plan: Plan };

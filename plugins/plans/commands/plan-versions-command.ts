@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { PlanStore, renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { PlanStore } from '../api/index.js';
 import { shortTime } from './plan-list-command.js';
 
 /** `orch plan:versions <id>`: every version, who made it and how; `*` marks the active one. */

@@ -1,6 +1,8 @@
 import { inject, injectable, optional } from 'inversify';
 import { z } from 'zod';
-import { AgentRegistry, Config, McpBridge, describeError, type McpToolInfo } from '../../../kernel/index.js';
+import { Config, describeError } from '../../../kernel/index.js';
+import { AgentRegistry } from '../../agents/api/index.js';
+import { McpBridge, type McpToolInfo } from '../../mcp-bridge/api/index.js';
 import { NodeTypeCatalog, type NodeTypeInfo } from '../node-type-catalog.js';
 
 /** How long the Designer waits for one MCP server's tool list before leaving it out. */

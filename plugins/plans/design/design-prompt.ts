@@ -1,4 +1,5 @@
-import type { Plan, RunRecord } from '../../../kernel/index.js';
+import type { RunRecord } from '../../executor/api/index.js';
+import type { Plan } from '../api/index.js';
 import type { DesignCatalog } from './design-catalog.js';
 
 /**

@@ -1,19 +1,8 @@
 import { inject, injectable, optional } from 'inversify';
-import {
-  Logger,
-  ModelGateway,
-  OrchError,
-  PLAN_ID_PATTERN,
-  PlanDocumentSchema,
-  PlanStore,
-  PlanValidator,
-  RunService,
-  isOrchError,
-  type DryRunReport,
-  type Plan,
-  type PlanDocument,
-  type RunRecord,
-} from '../../../kernel/index.js';
+import { Logger, OrchError, isOrchError } from '../../../kernel/index.js';
+import { ModelGateway } from '../../agents/api/index.js';
+import { RunService, type RunRecord } from '../../executor/api/index.js';
+import { PLAN_ID_PATTERN, PlanDocumentSchema, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument } from '../api/index.js';
 import { allIssues } from '../validation/dry-run-validator.js';
 import { DesignCatalogReader } from './design-catalog.js';
 import { designPrompt, designSystemPrompt, replanPrompt } from './design-prompt.js';

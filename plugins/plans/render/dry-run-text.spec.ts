@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { DryRunReport } from '../../../kernel/index.js';
+import type { DryRunReport } from '../api/index.js';
 import { renderDryRun } from './dry-run-text.js';
 import { terminalStyle } from './terminal-style.js';
 

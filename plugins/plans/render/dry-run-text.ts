@@ -1,4 +1,4 @@
-import type { DryRunNodeReport, DryRunReport, PlanIssue } from '../../../kernel/index.js';
+import type { DryRunNodeReport, DryRunReport, PlanIssue } from '../api/index.js';
 import type { TerminalStyle } from './terminal-style.js';
 
 /**

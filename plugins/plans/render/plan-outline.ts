@@ -1,4 +1,4 @@
-import type { PlanNode } from '../../../kernel/index.js';
+import type { PlanNode } from '../api/index.js';
 import type { TerminalStyle } from './terminal-style.js';
 
 /** A plan's nodes as an indented tree, with what each one does (`plan:show`, `plan:design`). */

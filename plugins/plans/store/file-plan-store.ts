@@ -1,24 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
-import {
-  EventBus,
-  JsonStore,
-  Logger,
-  OrchError,
-  PLAN_ID_PATTERN,
-  PlanDocumentSchema,
-  PlanSchema,
-  Paths,
-  formatFieldIssues,
-  toFieldIssues,
-  type Plan,
-  type PlanDocument,
-  type PlanStore,
-  type PlanSummary,
-  type PlanVersionInfo,
-  type SavePlanOptions,
-} from '../../../kernel/index.js';
+import { EventBus, JsonStore, Logger, OrchError, Paths, formatFieldIssues, toFieldIssues } from '../../../kernel/index.js';
+import { PLAN_ID_PATTERN, PlanDocumentSchema, PlanSchema, type Plan, type PlanDocument, type PlanStore, type PlanSummary, type PlanVersionInfo, type SavePlanOptions } from '../api/index.js';
 import { PlanIndexSchema, VERSION_FILE_PATTERN, versionFileName, type IndexedPlan, type PlanIndex } from './plan-index-file.js';
 
 /**

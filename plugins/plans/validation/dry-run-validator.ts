@@ -1,20 +1,6 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
-import {
-  COMPOSITE_NODE_TYPES,
-  Logger,
-  NodeAdapter,
-  OrchError,
-  PlanDocumentSchema,
-  PlanHeaderSchema,
-  formatPath,
-  describeError,
-  type DryRunNodeReport,
-  type DryRunReport,
-  type LeafNode,
-  type PlanDocument,
-  type PlanIssue,
-  type PlanValidator,
-} from '../../../kernel/index.js';
+import { Logger, OrchError, formatPath, describeError } from '../../../kernel/index.js';
+import { COMPOSITE_NODE_TYPES, NodeAdapter, PlanDocumentSchema, PlanHeaderSchema, type DryRunNodeReport, type DryRunReport, type LeafNode, type PlanDocument, type PlanIssue, type PlanValidator } from '../api/index.js';
 import { describeIssue } from './issue-text.js';
 import { MAX_JSON_DEPTH, jsonDepth, parseJsonText } from './json-text.js';
 import { AdapterCatalog, checkLeaf, runAdapterDryRun, type LeafFindings } from './leaf-adapter-check.js';

@@ -1,4 +1,4 @@
-import type { PlanIssue } from '../../../kernel/index.js';
+import type { PlanIssue } from '../api/index.js';
 
 /** `node "fetch" params.url: …` or `name: …` — an issue on one line, for messages and logs. */
 export function describeIssue(issue: PlanIssue): string {

@@ -1,18 +1,5 @@
-import {
-  adapterKey,
-  adapterKeyOf,
-  adapterParamsOf,
-  adapterParamsPrefix,
-  describeError,
-  formatPath,
-  needsApprovalByRisk,
-  type DryRunNodeReport,
-  type LeafNode,
-  type Logger,
-  type NodeAdapter,
-  type PlanIssue,
-  type RiskLevel,
-} from '../../../kernel/index.js';
+import { describeError, formatPath, type Logger } from '../../../kernel/index.js';
+import { adapterKey, adapterKeyOf, adapterParamsOf, adapterParamsPrefix, needsApprovalByRisk, type DryRunNodeReport, type LeafNode, type NodeAdapter, type PlanIssue, type RiskLevel } from '../api/index.js';
 import type { TreeNode } from './plan-tree.js';
 
 /** Which plugin usually serves each leaf type, for the hint when none is loaded. */

@@ -1,14 +1,5 @@
-import {
-  COMPOSITE_NODE_TYPES,
-  adapterParamsOf,
-  adapterParamsPrefix,
-  describeError,
-  scopeReferences,
-  templateExpressions,
-  type LeafNode,
-  type PlanIssue,
-  type PlanNode,
-} from '../../../kernel/index.js';
+import { describeError } from '../../../kernel/index.js';
+import { COMPOSITE_NODE_TYPES, adapterParamsOf, adapterParamsPrefix, scopeReferences, templateExpressions, type LeafNode, type PlanIssue, type PlanNode } from '../api/index.js';
 import { closestName } from './closest-name.js';
 import { ancestorsOf, type TreeNode } from './plan-tree.js';
 import { explainUnavailable, type RunOrder } from './run-order.js';

@@ -1,4 +1,5 @@
-import { formatPath, PLAN_LIMITS, ShallowPlanNodeSchema, type PlanIssue, type PlanNode } from '../../../kernel/index.js';
+import { formatPath } from '../../../kernel/index.js';
+import { PLAN_LIMITS, ShallowPlanNodeSchema, type PlanIssue, type PlanNode } from '../api/index.js';
 
 type Path = (string | number)[];
 

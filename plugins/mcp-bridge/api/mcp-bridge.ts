@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BridgeStateSchema, type BridgeState } from './events.js';
+import { BridgeStateSchema, type BridgeState } from './bridge-events.js';
 
 export interface McpToolInfo {
   name: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RiskLevelSchema } from './risk-level.js';
+import { RiskLevelSchema } from '../../plans/api/index.js';
 
 /**
  * Approvals: a run pauses at a `human_approval` node (or any node whose effective `requiresApproval`

@@ -1,6 +1,17 @@
 import { expect } from 'chai';
-import type { ServerStatus } from '../../kernel/index.js';
-import { renderStatus } from './status-view.js';
+import { ApprovalStatusSection } from '../../plugins/approvals/approval-status-section.js';
+import { RunStatusSection } from '../../plugins/executor/http/run-status-section.js';
+import { BridgeStatusSection } from '../../plugins/mcp-bridge/bridge-status-section.js';
+import type { ServerStatus } from '../../plugins/server/api/index.js';
+import { renderStatus as render, type ShownSection } from '../../plugins/server/status-view.js';
+
+/** The sections as the built-in manifests declare them, described by the plugins' own code. */
+const sections: ShownSection[] = [
+  { name: 'bridges', title: 'Bridge', pluginId: 'mcp-bridge', section: new BridgeStatusSection({} as never) },
+  { name: 'runs', title: 'Runs', pluginId: 'executor', section: new RunStatusSection({} as never) },
+  { name: 'approvals', title: 'Approvals', pluginId: 'approvals', section: new ApprovalStatusSection({} as never) },
+].map(({ section, ...declared }) => ({ ...declared, describe: (value, source) => section.describe(value as never, source) }));
+const renderStatus = (status: ServerStatus): string => render(status, sections);
 
 const up: ServerStatus = {
   server: { state: 'up', pid: 42, host: '127.0.0.1', port: 7420, baseUrl: 'http://127.0.0.1:7420', startedAt: '', home: '/h', kernelVersion: '0.1.0', uptimeMs: 3_725_000, wsClients: 1 },

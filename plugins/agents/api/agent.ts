@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RiskLevelSchema, type RiskLevel } from './risk-level.js';
+import { RiskLevelSchema, type RiskLevel } from '../../plans/api/index.js';
 
 export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 

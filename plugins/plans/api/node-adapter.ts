@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Logger } from './logger.js';
+import type { Logger } from '../../../kernel/index.js';
 import type { LeafNode } from './plan.js';
 import type { RiskLevel } from './risk-level.js';
 

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { BridgeStateSchema } from './events.js';
-import { RunStatusSchema } from './run.js';
 
 /**
  * How one-shot CLI commands reach the long-running process. Bound by the server plugin (core
@@ -43,48 +41,22 @@ export interface ServerLink {
 }
 export const ServerLink = Symbol.for('orch.ServerLink');
 
-/** Runs that are not finished: what the snapshot and `orch status` list. */
-export const ACTIVE_RUN_STATUSES = ['running', 'waiting_approval', 'needs_attention', 'blocked'] as const;
-
-const ActiveRunSchema = z.object({
-  runId: z.string(),
-  planId: z.string(),
-  planVersion: z.number().int(),
-  status: RunStatusSchema,
-  operator: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-const BridgeSummarySchema = z.object({
-  alias: z.string(),
-  state: BridgeStateSchema,
-  transport: z.enum(['stdio', 'http']),
-  required: z.boolean(),
-  tools: z.number().int().nonnegative(),
-  attempt: z.number().int().nonnegative(),
-  nextRetryAt: z.string().optional(),
-  lastError: z.string().optional(),
-});
-
 /**
- * What a client needs to draw the current picture before events arrive. A section is `null` when
- * the plugin behind it is not loaded (no bridge, no executor, no approvals).
+ * What a client needs to draw the current picture before events arrive: one key per status section
+ * that a plugin contributes (`bridges`, `runs`, `approvals`, …), `null` when the plugin behind a
+ * section is not loaded, plus the sections that could not be read.
  */
-export const OrchSnapshotSchema = z.object({
-  bridges: z.array(BridgeSummarySchema).nullable(),
-  runs: z
-    .object({
-      active: z.array(ActiveRunSchema),
-      /** Every run on file, by status. */
-      counts: z.record(z.string(), z.number().int().nonnegative()),
-    })
-    .nullable(),
-  approvals: z.object({ pending: z.number().int().nonnegative() }).nullable(),
-  /** Sections that could not be read, with the reason (e.g. a malformed state file). */
-  problems: z.array(z.object({ section: z.string(), message: z.string() })),
-});
+export const OrchSnapshotSchema = z
+  .object({
+    /** Sections that could not be read, with the reason (e.g. a malformed state file). */
+    problems: z.array(z.object({ section: z.string(), message: z.string() })),
+  })
+  .catchall(z.unknown());
 export type OrchSnapshot = z.infer<typeof OrchSnapshotSchema>;
+
+/** Which server process sent a message: a client that reconnects to another instance must start afresh. */
+export const ServerInstanceSchema = z.object({ id: z.string(), pid: z.number().int(), startedAt: z.string() });
+export type ServerInstance = z.infer<typeof ServerInstanceSchema>;
 
 /**
  * The first WebSocket message on `/api/events`; every later message is an `OrchEvent` unchanged.
@@ -96,6 +68,12 @@ export const SnapshotMessageSchema = OrchSnapshotSchema.extend({
   lastSeq: z.number().int().nonnegative(),
   /** The topic filter in effect (`null` = every event). */
   topics: z.array(z.string()).nullable(),
+  instance: ServerInstanceSchema,
+  /**
+   * `events`: the events after the client's `?since` follow this snapshot before live ones (same
+   * instance, still in the journal); `none`: no catch-up — the snapshot is the new starting point.
+   */
+  replay: z.enum(['events', 'none']),
 });
 export type SnapshotMessage = z.infer<typeof SnapshotMessageSchema>;
 

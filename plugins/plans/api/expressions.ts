@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { OrchError } from '../errors.js';
+import { OrchError } from '../../../kernel/index.js';
 
 /**
  * JSONata, the one expression language of plans (conditions, loops, input mappings and `{{ … }}`

@@ -1,0 +1,3 @@
+/** The agents plugin's public API: agent configs, the registry, the model gateway and agent events. */
+export * from './agent.js';
+export * from './agent-events.js';

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import type { EventPayloads } from '../../../kernel/index.js';
+import { RiskLevelSchema } from '../../plans/api/index.js';
+
+const nodeRef = { runId: z.string(), nodeId: z.string() };
+
+/** Events of approvals, published by the approval store. */
+export const ApprovalEvents = {
+  'approval.requested': z.object({ approvalId: z.string(), ...nodeRef, title: z.string(), riskLevel: RiskLevelSchema }),
+  'approval.resolved': z.object({
+    approvalId: z.string(),
+    ...nodeRef,
+    outcome: z.enum(['approved', 'rejected']),
+    operator: z.string(),
+    via: z.enum(['cli', 'gui', 'api', 'timeout']),
+  }),
+  'approval.escalated': z.object({ approvalId: z.string(), ...nodeRef, title: z.string(), riskLevel: RiskLevelSchema, expiresAt: z.string() }),
+};
+
+declare module '../../../kernel/index.js' {
+  interface OrchEventMap extends EventPayloads<typeof ApprovalEvents> {}
+}

@@ -1,0 +1,3 @@
+/** The approvals plugin's public API: approval records, the approval store and approval events. */
+export * from './approval.js';
+export * from './approval-events.js';

@@ -1,0 +1,3 @@
+/** The MCP bridge's public API: the bridge facade, tool-stream and session records, bridge events. */
+export * from './mcp-bridge.js';
+export * from './bridge-events.js';

@@ -1,0 +1,2 @@
+/** The server plugin's public API: how the CLI finds and calls a running server, and the status it reports. */
+export * from './server-link.js';
