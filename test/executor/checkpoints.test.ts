@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hookAdapter } from '../support/executor-adapters.js';
@@ -13,7 +13,7 @@ async function lines(file: string): Promise<{ nodeId: string; key: string }[]> {
   return (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-/** JSON checkpoints as runs use them: retention, a corrupt newest one, a state folder that refuses writes. */
+/** The checkpoint log as runs use it: retention, a damaged or torn end, a state folder that refuses writes. */
 describe('executor: checkpoints', function () {
   let home: ExecutorHome;
   let ex: ExecutorKernel;
@@ -38,27 +38,30 @@ describe('executor: checkpoints', function () {
 
   const ledger = (name: string) => ({ calls: join(scratch, `${name}.calls`), effects: join(scratch, `${name}.effects`) });
 
-  it('keeps at most 20 checkpoint files per run, while it runs and after, and still resumes', async () => {
+  const logOf = (runId: string) => join(home.dir, 'state', 'checkpoints', runId, 'checkpoints.jsonl');
+
+  it('keeps at most 20 checkpoints per run in one log file, while it runs and after, and still resumes', async () => {
     const seen: number[] = [];
     const watch = ex.kernel.bus.on('node.succeeded', (event) => {
-      void home.checkpointFiles(event.runId).then((files) => seen.push(files.length));
+      void ex.runs.history(event.runId).then((history) => seen.push(history.length));
     });
     const children = Array.from({ length: 45 }, (_, i) => task(`n${i}`, 'noop', { value: i }));
     children.push(task('last', 'flaky', { failures: 3 }, fast));
     const record = await ex.runs.start({ document: planOf('long', { id: 'main', type: 'sequence', children }) }, { operator: 'tester' });
     watch();
     expect(record.status).to.equal('needs_attention');
-    const files = await home.checkpointFiles(record.runId);
-    expect(files.length).to.equal(20);
+    expect(await readdir(join(home.dir, 'state', 'checkpoints', record.runId))).to.deep.equal(['checkpoints.jsonl']);
     expect(Math.max(...seen)).to.be.at.most(20);
     expect(await ex.runs.history(record.runId)).to.have.length(20);
-    // The oldest kept checkpoint no longer depends on deleted ones: the run resumes and completes.
-    const done = await ex.runs.resume(record.runId, { operator: 'tester', retryNode: 'last' });
+    // A new process reads the same 20 from the log, and the run resumes and completes.
+    const restarted = await home.bootExecutor();
+    expect(await restarted.runs.history(record.runId)).to.have.length(20);
+    const done = await restarted.runs.resume(record.runId, { operator: 'tester', retryNode: 'last' });
     expect(done.status).to.equal('completed');
-    expect((await home.checkpointFiles(record.runId)).length).to.be.at.most(20);
+    expect(await restarted.runs.history(record.runId)).to.have.length.at.most(20);
   });
 
-  it('falls back to the checkpoint before a corrupt newest one, with a warning, without re-running finished nodes', async () => {
+  it('falls back to the checkpoint before a damaged newest one, with a warning, without re-running finished nodes', async () => {
     const l = ledger('corrupt');
     const record = await ex.runs.start(
       {
@@ -71,22 +74,56 @@ describe('executor: checkpoints', function () {
       { operator: 'tester' },
     );
     expect(record.status).to.equal('needs_attention');
-    const folder = join(home.dir, 'state', 'checkpoints', record.runId);
-    const newest = (await readdir(folder)).filter((n) => n.endsWith('.json')).sort().at(-1)!;
-    await writeFile(join(folder, newest), '{ "format": "orch.checkpoint/1", "id": tor');
+    // One character of the newest checkpoint's line changes (its checksum no longer matches).
+    const file = logOf(record.runId);
+    const text = await readFile(file, 'utf8');
+    const at = text.lastIndexOf('"t":"cp"');
+    const newest = /"id":"([^"]+)"/.exec(text.slice(at))![1]!;
+    await writeFile(file, `${text.slice(0, at)}"t":"cP"${text.slice(at + 8)}`);
 
-    // A new process (its own saver, nothing cached) finds the corrupt file.
+    // A new process (its own saver, nothing cached) finds the damage.
     const restarted = await home.bootExecutor();
-    const resumed = await restarted.runs.resume(record.runId, { operator: 'tester' });
-    expect(resumed.warnings?.join('\n')).to.contain(`Checkpoint ${newest.slice(0, -5)} of run ${record.runId} was corrupt`);
-    expect(existsSync(join(folder, `${newest}.corrupt`))).to.equal(true);
-    expect(resumed.status).to.equal('needs_attention');
-    const done = await restarted.runs.resume(record.runId, { operator: 'tester', retryNode: 'c' });
-    expect(done.status).to.equal('completed');
+    let resumed = await restarted.runs.resume(record.runId, { operator: 'tester' });
+    expect(resumed.warnings?.join('\n')).to.contain(`Checkpoint ${newest} of run ${record.runId} was corrupt`);
+    if (resumed.status === 'needs_attention') resumed = await restarted.runs.resume(record.runId, { operator: 'tester', retryNode: 'c' });
+    expect(resumed.status).to.equal('completed');
+    expect(existsSync(`${file}.corrupt`)).to.equal(true);
     const calls = await lines(l.calls);
     expect(calls.map((c) => c.nodeId)).to.deep.equal(['a', 'b']);
     await restarted.kernel.logger.flush();
     expect(await readFile(join(home.dir, 'logs', 'app.jsonl'), 'utf8')).to.contain('was corrupt');
+  });
+
+  it('resumes a run whose last log line was torn (cut mid-line), ignoring the torn line with a warning', async () => {
+    const l = ledger('torn');
+    const record = await ex.runs.start(
+      {
+        document: planOf('torn', {
+          id: 'main',
+          type: 'sequence',
+          children: [task('a', 'ledger', l), task('b', 'ledger', l), task('c', 'flaky', { failures: 3 }, fast), task('d', 'ledger', l)],
+        }),
+      },
+      { operator: 'tester' },
+    );
+    expect(record.status).to.equal('needs_attention');
+    const file = logOf(record.runId);
+    const size = (await stat(file)).size;
+    const text = await readFile(file, 'utf8');
+    const lastLine = text.slice(text.lastIndexOf('\n', text.length - 2) + 1);
+    await truncate(file, size - Math.ceil(Buffer.byteLength(lastLine) / 2));
+
+    const restarted = await home.bootExecutor();
+    let resumed = await restarted.runs.resume(record.runId, { operator: 'tester' });
+    if (resumed.status === 'needs_attention') resumed = await restarted.runs.resume(record.runId, { operator: 'tester', retryNode: 'c' });
+    expect(resumed.status).to.equal('completed');
+    expect(resumed.warnings?.join('\n')).to.match(/was corrupt \(torn line/);
+    expect(existsSync(`${file}.corrupt`)).to.equal(true);
+    // Completed nodes before the torn line ran once; the rest of the log is whole again.
+    expect((await lines(l.calls)).map((c) => c.nodeId)).to.deep.equal(['a', 'b', 'd']);
+    const after = await readFile(file, 'utf8');
+    expect(after.endsWith('\n')).to.equal(true);
+    expect(await restarted.runs.history(record.runId)).to.not.be.empty;
   });
 
   it('blocks the run when the state folder refuses a write, loses nothing, and completes after the fix', async () => {

@@ -77,7 +77,7 @@ describe('executor: kill -9 and resume', function () {
     const { child, done } = orch(['run:auto', file]);
     const runId = await eventually(async () => (await runOfPlan(name))?.runId, `a run of ${name} to start`);
     await eventually(async () => existsSync(ledger.reachedFile) || undefined, 'node d to block');
-    await eventually(async () => (await newestCheckpointHas(runId, '"recorded": "c"')) || undefined, "c's output to reach a checkpoint");
+    await eventually(async () => (await newestCheckpointHas(runId, '"recorded":"c"')) || undefined, "c's output to reach a checkpoint");
     child.kill('SIGKILL');
     const exit = await done;
     expect(exit.code === null || exit.code !== 0, 'the CLI was killed').to.equal(true);
@@ -179,11 +179,10 @@ describe('executor: kill -9 and resume', function () {
     return undefined;
   }
 
+  /** The run's checkpoint log holds `text` (a node's output reaches it as the step's pending write). */
   async function newestCheckpointHas(runId: string, text: string): Promise<boolean> {
-    const folder = join(home.dir, 'state', 'checkpoints', runId);
-    const files = (await home.checkpointFiles(runId)).sort();
-    if (files.length === 0) return false;
-    return (await readFile(join(folder, files.at(-1)!), 'utf8')).includes(text);
+    const file = join(home.dir, 'state', 'checkpoints', runId, 'checkpoints.jsonl');
+    return existsSync(file) && (await readFile(file, 'utf8')).includes(text);
   }
 });
 
