@@ -108,6 +108,17 @@ export function useApi<T>(path: string | null, options: { refreshOn?: EventFilte
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
+/**
+ * Whether the server serves a route (`"GET /api/runs/:runId/timeline"`), from `GET /api/routes`:
+ * panels ask before calling optional routes, so an older server gives a smaller view, not 404s.
+ * Undefined while unknown.
+ */
+export function useRouteAvailable(method: string, path: string): boolean | undefined {
+  const routes = useApi<{ routes: Array<{ method: string; path: string }> }>('/api/routes');
+  if (!routes.data) return routes.error ? false : undefined;
+  return routes.data.routes.some((r) => r.method === method && r.path === path);
+}
+
 /** An in-app link: a real `<a href>` (open in a new tab works) that navigates without reloading. */
 export function Link({ to, children, ...rest }: { to: string; children: ReactNode } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'>) {
   return (

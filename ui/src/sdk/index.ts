@@ -25,6 +25,7 @@ export {
   useOperator,
   usePath,
   useRefreshEpoch,
+  useRouteAvailable,
   useSnapshot,
   type ApiState,
   type ConnectionView,

@@ -20,7 +20,18 @@ export function ApprovalsPanel({ route }: PanelProps) {
   const pending = useApi<{ approvals: ApprovalRecord[] }>('/api/approvals', { refreshOn: 'approval' });
   const history = useApi<{ approvals: ApprovalRecord[] }>(tab === 'history' ? '/api/approvals?all=true' : null, { refreshOn: 'approval' });
   const focus = route[0] && route[0] !== 'history' ? route[0] : undefined;
-  const list = pending.data?.approvals ?? [];
+  const [recent, setRecent] = useState<Array<{ approval: ApprovalRecord; message: string; ok: boolean }>>([]);
+  const list = (pending.data?.approvals ?? []).filter((a) => !recent.some((r) => r.approval.id === a.id));
+  const decided = (approval: ApprovalRecord, message: string, ok = true) => {
+    setRecent((r) => [{ approval, message, ok }, ...r.filter((x) => x.approval.id !== approval.id)].slice(0, 5));
+    pending.reload();
+  };
+  useEvents('approval.resolved', (event) => {
+    const approval = pending.data?.approvals.find((a) => a.id === event.approvalId);
+    if (approval && !recent.some((r) => r.approval.id === approval.id)) {
+      decided(approval, `${String(event.outcome)} by ${String(event.operator)} (via ${String(event.via)})`, event.outcome === 'approved');
+    }
+  });
   return (
     <div className="p-6 max-w-5xl mx-auto" data-testid="approvals-panel">
       <PageHeader title="Approvals" subtitle="Every run that waits for a person, oldest first. A decision resumes the run at once.">
@@ -33,17 +44,31 @@ export function ApprovalsPanel({ route }: PanelProps) {
           </button>
         </div>
       </PageHeader>
+      {tab === 'pending' && recent.length > 0 && (
+        <div className="flex flex-col gap-2 mb-4">
+          {recent.map(({ approval, message, ok }) => (
+            <div key={approval.id} className={`alert ${ok ? 'alert-success' : 'alert-warning'} py-2 text-sm`} data-testid="approval-done">
+              <span className="flex-1 min-w-0 truncate">
+                <strong>{approval.title || approval.nodeId}</strong>: {message}
+              </span>
+              <Link to={`/runs/${encodeURIComponent(approval.runId)}`} className="btn btn-xs">
+                Open the run
+              </Link>
+            </div>
+          ))}
+        </div>
+      )}
       {tab === 'pending' ? (
         pending.error ? (
           <ErrorAlert error={pending.error} what="The pending approvals could not be read" />
         ) : !pending.data ? (
           <Loading what="approvals" />
         ) : list.length === 0 ? (
-          <EmptyState title="Nothing waits for a decision">When a run reaches an approval step it shows up here, with its context and Approve / Reject.</EmptyState>
+          <EmptyState title={recent.length ? 'Nothing else waits for a decision' : 'Nothing waits for a decision'}>When a run reaches an approval step it shows up here, with its context and Approve / Reject.</EmptyState>
         ) : (
           <div className="flex flex-col gap-4">
             {list.map((approval) => (
-              <ApprovalCard key={approval.id} approval={approval} focused={focus !== undefined && approval.id.startsWith(focus)} onDecided={pending.reload} />
+              <ApprovalCard key={approval.id} approval={approval} focused={focus !== undefined && approval.id.startsWith(focus)} onDecided={decided} />
             ))}
           </div>
         )
@@ -58,22 +83,17 @@ export function ApprovalsPanel({ route }: PanelProps) {
   );
 }
 
-function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalRecord; focused: boolean; onDecided: () => void }) {
+function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalRecord; focused: boolean; onDecided: (approval: ApprovalRecord, message: string, ok?: boolean) => void }) {
   const { interactive } = useConnection();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<'approved' | 'rejected' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  useEvents('approval.resolved', (event) => {
-    if (event.approvalId === approval.id && !busy) setDone(`Decided elsewhere: ${String(event.outcome)} by ${String(event.operator)} (${String(event.via)})`);
-  });
   const decide = async (outcome: 'approved' | 'rejected') => {
     setBusy(outcome);
     setError(null);
     try {
       await api.post(`/api/approvals/${encodeURIComponent(approval.id)}/decision`, { outcome, comment });
-      setDone(outcome === 'approved' ? 'Approved — the run resumes.' : 'Rejected.');
-      onDecided();
+      onDecided(approval, outcome === 'approved' ? 'approved — the run resumes' : 'rejected', outcome === 'approved');
     } catch (e) {
       setError(e instanceof ApiError && e.status === 409 ? `Already decided: ${e.message}` : (e as Error).message);
     } finally {
@@ -130,11 +150,7 @@ function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalReco
           </details>
         )}
         {approval.approvers && approval.approvers.length > 0 && <p className="text-xs opacity-70">Only {approval.approvers.join(', ')} may decide.</p>}
-        {done ? (
-          <div className="alert alert-success py-2" data-testid="approval-done">
-            {done}
-          </div>
-        ) : (
+        {(
           <form
             className="flex flex-col gap-2"
             onSubmit={(event) => {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, Link, navigate, useApi, useConnection, useEvents, type NodeRunState, type PlanDocument, type RunRecord } from '@orch/gui-sdk';
+import { api, Link, navigate, useApi, useConnection, useEvents, useRouteAvailable, type NodeRunState, type PlanDocument, type RunRecord } from '@orch/gui-sdk';
 import { childrenOf, isComposite, type LayoutPlanNode } from './canvas/block-layout';
 import { PlanCanvas } from './canvas/PlanCanvas';
 import { NodeStatusStore } from './canvas/status-store';
@@ -23,7 +23,8 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   const run = useApi<{ run: RunRecord }>(`/api/runs/${encodeURIComponent(runId)}`);
   const record = run.data?.run;
   const plan = useApi<PlanDocument | { plan: PlanDocument }>(record ? `/api/plans/${encodeURIComponent(record.planId)}?version=${record.planVersion}` : null);
-  const timeline = useApi<unknown>(`/api/runs/${encodeURIComponent(runId)}/timeline`);
+  const hasTimeline = useRouteAvailable('GET', '/api/runs/:runId/timeline');
+  const timeline = useApi<unknown>(hasTimeline ? `/api/runs/${encodeURIComponent(runId)}/timeline` : null);
   const [tab, setTab] = useState<'canvas' | 'timeline' | 'nodes'>(rest[0] === 'timeline' ? 'timeline' : rest[0] === 'nodes' ? 'nodes' : 'canvas');
   const [selected, setSelected] = useState<string | null>(rest[0] === 'nodes' && rest[1] ? rest[1] : null);
   const store = useMemo(() => new NodeStatusStore(), [runId]);
@@ -286,7 +287,8 @@ function StatusBadgeNode({ status }: { status: string }) {
 }
 
 function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string; nodeId: string; state: NodeRunState | undefined; planNode: LayoutPlanNode | undefined; onClose: () => void }) {
-  const detail = useApi<Record<string, unknown>>(`/api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}`);
+  const hasDetail = useRouteAvailable('GET', '/api/runs/:runId/nodes/:nodeId');
+  const detail = useApi<Record<string, unknown>>(hasDetail ? `/api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}` : null);
   const { children: _c, branches: _b, body: _body, else: _e, ...definition } = planNode ?? ({} as LayoutPlanNode);
   const extra = detail.error ? undefined : (detail.data?.node as Record<string, unknown> | undefined) ?? detail.data;
   return (

@@ -133,7 +133,7 @@ export const NODE_ICONS: Record<string, string> = {
   parallel: '⇉',
   conditional: '◇',
   loop: '↻',
-  human_approval: '✋',
+  human_approval: '⚑',
   local_task: '⚙',
   agent_invocation: '✦',
   mcp_tool: '⚒',

@@ -41,7 +41,7 @@ const LeafNode = memo(function LeafNode({ id, data }: NodeProps<CanvasNode>) {
       data-status={status}
       title={issues ? issues.join('\n') : state?.error ?? node.description as string | undefined}
     >
-      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} className="opacity-0" />
       {data.laid.branchLabel && <span className="truncate text-[10px] font-mono text-secondary -mb-0.5">{data.laid.branchLabel}</span>}
       <div className="flex items-center gap-1.5 min-w-0">
         <span className="shrink-0 w-4 text-center" aria-hidden="true">
@@ -64,11 +64,11 @@ const LeafNode = memo(function LeafNode({ id, data }: NodeProps<CanvasNode>) {
         {state?.iteration !== undefined && <span className="badge badge-xs badge-ghost">iter {state.iteration}</span>}
         {issues && <span className="badge badge-xs badge-error">{issues.length} issue{issues.length > 1 ? 's' : ''}</span>}
         <span className="ml-auto flex gap-1">
-          {approval && <span title="Needs approval">✋</span>}
+          {approval && <span className="badge badge-xs badge-warning" title="A person approves this step">approval</span>}
           {risk && risk !== 'low' && <span className={`badge badge-xs ${risk === 'critical' ? 'badge-error' : risk === 'high' ? 'badge-warning' : 'badge-info'}`}>{risk}</span>}
         </span>
       </div>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className="opacity-0" />
     </div>
   );
 });
@@ -79,7 +79,7 @@ const GroupNode = memo(function GroupNode({ id, data }: NodeProps<CanvasNode>) {
   const extra = node.type === 'loop' ? (node.forEach ? `for each ${String(node.forEach)}` : node.while ? `while ${String(node.while)}` : '') : '';
   return (
     <div className={`h-full w-full rounded-xl border ${issues ? 'border-error' : 'border-base-300'} border-dashed bg-base-200/50`} data-node={id} data-group={node.type}>
-      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} className="opacity-0" />
       <div className="flex items-center gap-1.5 px-2 h-8 text-xs min-w-0">
         <button className="btn btn-xs btn-ghost px-1 nodrag" title="Fold" onClick={(e: MouseEvent) => (e.stopPropagation(), data.toggle(id))}>
           ⊟
@@ -90,7 +90,7 @@ const GroupNode = memo(function GroupNode({ id, data }: NodeProps<CanvasNode>) {
         {extra && <span className="opacity-60 truncate font-mono">{extra}</span>}
         {data.laid.branchLabel && <span className="ml-auto truncate text-[10px] font-mono text-secondary">{data.laid.branchLabel}</span>}
       </div>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className="opacity-0" />
     </div>
   );
 });

@@ -1,0 +1,187 @@
+import { expect } from 'chai';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { runOrch } from '../support/server-process.js';
+import { approvalPlan, ensureGuiBuilt, GuiServer, launchBrowser, openPage, screenshot, waitFor } from './gui-harness.js';
+
+/**
+ * The web GUI in Debian's Chromium against a real `orch start` (business profile): the shell, the
+ * connection state machine, and the business panels loaded from their plugin at run time.
+ */
+describe('web GUI in a real browser', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: GuiServer;
+
+  before(async () => {
+    ensureGuiBuilt();
+    browser = await launchBrowser();
+    server = await GuiServer.create();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('is inert with a maintenance notice until the event stream connects, then enabled', async () => {
+    const { page, problems } = await openPage(browser, '');
+    let allow = false;
+    let refused = 0;
+    await page.routeWebSocket(/\/api\/events/, (ws) => {
+      if (!allow) {
+        refused++;
+        ws.close({ code: 1012, reason: 'test holds the connection' });
+        return;
+      }
+      ws.connectToServer();
+    });
+    await page.goto(`${server.baseUrl}/runs`);
+    const workspace = page.getByTestId('workspace');
+    await page.getByTestId('maintenance-notice').waitFor();
+    await waitFor('a refused attempt', () => refused > 0);
+    expect(await workspace.getAttribute('inert')).to.not.equal(null);
+    expect(await page.getByTestId('nav').getAttribute('inert')).to.not.equal(null);
+    expect(await page.getByTestId('connection-state').getAttribute('data-state')).to.equal('connecting');
+    await screenshot(page, 'gui-inert-before-connection');
+    // A click on the inert navigation does nothing.
+    await page.getByTestId('nav').getByText('Plans').click({ force: true, timeout: 2000 }).catch(() => undefined);
+    expect(new URL(page.url()).pathname).to.equal('/runs');
+
+    allow = true;
+    await page.getByTestId('retry').click();
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    expect(await workspace.getAttribute('inert')).to.equal(null);
+    expect(await page.getByTestId('maintenance-notice').count()).to.equal(0);
+    await page.getByTestId('runs-panel').waitFor();
+    await page.getByTestId('nav').getByText('Plans').click();
+    await page.getByTestId('plans-panel').waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/plans');
+    await screenshot(page, 'gui-enabled-after-connection');
+    expect(problems.filter((p) => !p.includes('/api/events')), problems.join('\n')).to.deep.equal([]);
+    await page.context().close();
+  });
+
+  it('approving in the inbox resumes the run; the badge counts live and the canvas turns green', async () => {
+    await server.api('POST', '/api/plans', { plan: approvalPlan() });
+    const { page, problems } = await openPage(browser, `${server.baseUrl}/approvals`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    const badge = page.getByTestId('approvals-badge');
+    await badge.getByText('0').waitFor();
+
+    const { run } = await server.api<{ run: { runId: string } }>('POST', '/api/runs', { planId: 'gui-approval' });
+    const card = page.getByTestId('approval-card');
+    await card.waitFor({ timeout: 20_000 });
+    await badge.getByText('1').waitFor();
+    expect(await card.textContent()).to.contain('Publish the weekly report?');
+    expect(await card.textContent()).to.contain('gui-approval v1');
+    await screenshot(page, 'gui-approval-pending');
+
+    await card.getByTestId('approval-comment').fill('Looks right, ship it');
+    await card.getByTestId('approve').click();
+    await page.getByTestId('approval-done').waitFor();
+    await badge.getByText('0').waitFor();
+    const finished = await waitFor('the run to complete', async () => {
+      const { run: current } = await server.api<{ run: { status: string } }>('GET', `/api/runs/${run.runId}`);
+      return current.status === 'completed' ? current : undefined;
+    });
+    expect(finished.status).to.equal('completed');
+    const { approvals } = await server.api<{ approvals: Array<{ runId: string; decision?: { operator: string; comment: string; via: string } }> }>('GET', '/api/approvals?all=true');
+    const decision = approvals.find((a) => a.runId === run.runId)?.decision;
+    expect(decision).to.include({ comment: 'Looks right, ship it', via: 'gui' });
+
+    await page.goto(`${server.baseUrl}/runs/${run.runId}`);
+    await page.locator('[data-testid=run-page][data-run-status=completed]').waitFor();
+    for (const id of ['draft', 'review', 'publish']) await page.locator(`[data-node="${id}"][data-status=succeeded]`).waitFor();
+    await screenshot(page, 'gui-run-completed-canvas');
+    await page.getByTestId('tab-timeline').click();
+    await page.getByTestId('run-timeline').waitFor();
+    expect(await page.locator('[data-testid=run-timeline] [data-kind=leaf]').count()).to.equal(3);
+    await page.getByTestId('tab-nodes').click();
+    await page.getByTestId('step-table').waitFor();
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+    await page.context().close();
+  });
+
+  it('shows every panel and deep link without console errors, in light and dark', async () => {
+    const { runs } = await server.api<{ runs: Array<{ runId: string }> }>('GET', '/api/runs');
+    const runId = runs[0]!.runId;
+    const paths = ['/', '/approvals', '/runs', `/runs/${runId}`, '/plans', '/plans/gui-approval', '/plans/gui-approval/v/1', '/plans/new', '/no-such-panel'];
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, problems } = await openPage(browser, '', { colorScheme: scheme });
+      for (const path of paths) {
+        await page.goto(`${server.baseUrl}${path}`);
+        await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+        await page.waitForLoadState('networkidle');
+        expect(await page.getByTestId('panel-error').count(), `${path}: a panel failed`).to.equal(0);
+        expect(await page.locator('html').getAttribute('data-theme')).to.equal(scheme);
+      }
+      await page.goto(`${server.baseUrl}/approvals`);
+      await page.getByText('History').click();
+      await page.getByTestId('approval-history').waitFor();
+      expect(problems, `${scheme}:\n${problems.join('\n')}`).to.deep.equal([]);
+      await page.context().close();
+    }
+  });
+
+  it('lets the operator be set and sends it with decisions', async () => {
+    const { page } = await openPage(browser, `${server.baseUrl}/approvals`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('operator').click();
+    await page.getByTestId('operator-input').fill('alice');
+    await page.getByTestId('operator-input').press('Enter');
+    expect(await page.getByTestId('operator').textContent()).to.contain('alice');
+    const { run } = await server.api<{ run: { runId: string } }>('POST', '/api/runs', { planId: 'gui-approval' });
+    const card = page.locator('[data-testid=approval-card]');
+    await card.waitFor({ timeout: 20_000 });
+    await card.getByTestId('reject').click();
+    await page.getByTestId('approval-done').waitFor();
+    const { approvals } = await server.api<{ approvals: Array<{ runId: string; decision?: { operator: string; outcome: string } }> }>('GET', '/api/approvals?all=true');
+    expect(approvals.find((a) => a.runId === run.runId)?.decision).to.include({ operator: 'alice', outcome: 'rejected' });
+    await page.context().close();
+  });
+});
+
+describe('web GUI when the server goes away', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: GuiServer;
+
+  before(async () => {
+    ensureGuiBuilt();
+    browser = await launchBrowser();
+    server = await GuiServer.create();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('server killed → maintenance notice, inert → restarted → restores and refreshes by itself', async () => {
+    const { page, problems } = await openPage(browser, `${server.baseUrl}/plans`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('plans-panel').getByTestId('empty-state').waitFor();
+
+    await server.kill();
+    await page.getByTestId('maintenance-notice').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('workspace').getAttribute('inert')).to.not.equal(null);
+    expect(['disconnected', 'reconnecting']).to.include(await page.getByTestId('connection-state').getAttribute('data-state'));
+    expect(await page.getByTestId('maintenance-notice').textContent()).to.contain('orch start');
+    await screenshot(page, 'gui-server-down');
+
+    // While it is down, the CLI stores a plan straight into the files.
+    const file = join(server.home, 'stored-while-away.json');
+    await writeFile(file, JSON.stringify(approvalPlan('stored-while-away')));
+    const saved = await runOrch(['plan:save', file, '--home', server.home]);
+    expect(saved.code, saved.stderr).to.equal(0);
+    await server.start();
+    // No click: the GUI reconnects by itself and refetches what it shows.
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-plan=stored-while-away]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('workspace').getAttribute('inert')).to.equal(null);
+    await screenshot(page, 'gui-server-restored');
+    const unexpected = problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(p));
+    expect(unexpected, unexpected.join('\n')).to.deep.equal([]);
+    await page.context().close();
+  });
+});
