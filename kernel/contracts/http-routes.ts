@@ -37,6 +37,12 @@ export interface HttpRoute {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * Schemas of the success replies by status (`{ 200: RunListSchema }`, `{ 201: … }`, `{ 204: null }`):
+   * published in `GET /api/openapi.json`, and checked against every reply when the server runs with
+   * `server.checkResponses` (tests do), so a route cannot drift from what it declares.
+   */
+  responses?: Record<number, z.ZodType | null>;
   /** The return value is sent as 200 JSON, or use `reply()` for another status. */
   handle(request: HttpRequest): Promise<unknown>;
 }

@@ -1,12 +1,40 @@
 import { inject, injectable } from 'inversify';
 import { KERNEL_VERSION, Paths, PluginCatalog, ProcessContext, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { z } from 'zod';
 import { GuiPanels } from './gui-panels.js';
+import { openApiDocument } from './openapi-document.js';
+import { ServerStatusSchema } from './api/index.js';
 import { type ServerStatus } from './api/index.js';
 import { EVENTS_PATH } from './event-stream.js';
 import { ServerInfo } from './server-info.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 
 /** The server's own, domain-free routes: index, health, status, routes, plugins, panels. */
+const HealthSchema = z.object({
+  status: z.literal('ok'),
+  pid: z.number().int(),
+  home: z.string(),
+  startedAt: z.string(),
+  uptimeMs: z.number(),
+  kernelVersion: z.string(),
+  operator: z.string(),
+});
+
+const PanelListingSchema = z.object({
+  id: z.string(),
+  pluginId: z.string(),
+  pluginVersion: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  slot: z.enum(['main', 'sidebar', 'status']),
+  order: z.number().int(),
+  apiVersion: z.number().int(),
+  route: z.string(),
+  icon: z.string().optional(),
+  moduleUrl: z.string(),
+  cssUrl: z.string().optional(),
+});
+
 @injectable()
 export class CoreRoutes implements HttpRoutes {
   constructor(
@@ -30,6 +58,7 @@ export class CoreRoutes implements HttpRoutes {
         method: 'GET',
         path: '/health',
         summary: 'Liveness: pid, home, start time, uptime',
+        responses: { 200: HealthSchema },
         handle: async () => ({
           status: 'ok',
           pid: globalThis.process.pid,
@@ -44,6 +73,7 @@ export class CoreRoutes implements HttpRoutes {
         method: 'GET',
         path: '/status',
         summary: 'Server, bridge states, active runs and pending approvals in one document',
+        responses: { 200: ServerStatusSchema },
         handle: async (): Promise<ServerStatus> => {
           const location = this.info.location;
           if (!location) throw new Error('the server has no location yet');
@@ -56,8 +86,15 @@ export class CoreRoutes implements HttpRoutes {
       },
       {
         method: 'GET',
+        path: '/openapi.json',
+        summary: 'The OpenAPI 3.1 document of every route served, generated from the route table',
+        handle: async () => openApiDocument(this.info.routes),
+      },
+      {
+        method: 'GET',
         path: '/routes',
         summary: 'Every REST route served, with its summary',
+        responses: { 200: z.object({ routes: z.array(z.object({ method: z.string(), path: z.string(), summary: z.string() })), events: z.string() }) },
         handle: async () => ({ routes: this.info.mounted, events: EVENTS_PATH }),
       },
       {
@@ -85,6 +122,7 @@ export class CoreRoutes implements HttpRoutes {
         method: 'GET',
         path: '/panels',
         summary: 'GUI panels declared in the manifests of the loaded plugins, with the URL of each module',
+        responses: { 200: z.object({ panels: z.array(PanelListingSchema) }) },
         handle: async () => ({ panels: this.panels.list() }),
       },
     ];

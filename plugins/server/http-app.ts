@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { describeError, isReply, OrchError, type HttpRoute, type Logger } from '../../kernel/index.js';
+import { describeError, formatFieldIssues, isReply, OrchError, toFieldIssues, type HttpRoute, type Logger } from '../../kernel/index.js';
 import { HttpError, toErrorReply } from './error-reply.js';
 import { readJsonBody } from './request-body.js';
 import { checkRequestOrigin } from './request-origin.js';
@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   listenHost: string;
   /** The web GUI and plugin assets outside `/api`. */
   site?: StaticSite;
+  /** Check every success reply against the route's declared response schema (tests): a mismatch is a 500 naming the field. */
+  checkResponses?: boolean;
 }
 
 export interface MountedRoute {
@@ -60,9 +62,11 @@ export function createHttpApp(options: HttpAppOptions): { app: Koa; mounted: Mou
         const request = toRouteRequest(route, raw, options.defaultOperator);
         ctx.state.operator = request.operator;
         const result = await route.handle({ ...request, signal: abortedWhenClientLeaves(ctx) });
-        if (isReply(result)) sendJson(ctx, result.status, result.body);
-        else if (result === undefined) ctx.status = 204;
-        else sendJson(ctx, 200, result);
+        const status = isReply(result) ? result.status : result === undefined ? 204 : 200;
+        const body = isReply(result) ? result.body : result;
+        if (options.checkResponses) checkResponse(route, status, body);
+        if (body === undefined) ctx.status = status;
+        else sendJson(ctx, status, body);
       });
       mounted.push({ method: route.method, path, summary: route.summary });
     } catch (error) {
@@ -98,6 +102,17 @@ export function createHttpApp(options: HttpAppOptions): { app: Koa; mounted: Mou
   });
   app.use(router.routes());
   return { app, mounted };
+}
+
+/** A reply that breaks the route's declared response schema is a server bug: answered 500, naming the route and the field. */
+function checkResponse(route: HttpRoute, status: number, body: unknown): void {
+  if (!route.responses) return;
+  const key = `${route.method} /api${route.path}`;
+  if (!(status in route.responses)) throw new OrchError('internal', `${key} answered ${status}, which it does not declare (declares ${Object.keys(route.responses).join(', ')})`);
+  const schema = route.responses[status];
+  if (!schema) return;
+  const parsed = schema.safeParse(JSON.parse(JSON.stringify(body ?? null)));
+  if (!parsed.success) throw new OrchError('internal', `${key} answered ${status} with a body that breaks its response schema: ${formatFieldIssues(toFieldIssues(parsed.error))}`);
 }
 
 /** A signal aborted if the connection closes before the answer was sent (client gone, or cut at shutdown). */

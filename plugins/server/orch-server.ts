@@ -67,6 +67,7 @@ export class OrchServer {
         bodyLimitBytes: settings.bodyLimitBytes,
         isDraining: () => this.draining,
         listenHost: settings.host,
+        checkResponses: settings.checkResponses,
         site: new StaticSite(resolve(this.paths.projectRoot, settings.guiDir ?? 'ui/dist'), () => this.panels.assetFolders()),
       });
       const http = createServer(app.callback());
@@ -103,6 +104,7 @@ export class OrchServer {
       }
       this.info.location = location;
       this.info.mounted = mounted;
+      this.info.routes = routes.filter((route, i) => routes.findIndex((r) => r.method === route.method && r.path === route.path) === i);
       this.info.wsClients = () => this.events?.clientCount ?? 0;
       this.logger.info(`Listening on ${location.baseUrl} (REST /api, events ${location.baseUrl.replace('http', 'ws')}/api/events)`, {
         port: location.port,

@@ -17,6 +17,8 @@ export const ServerSettingsSchema = z.strictObject({
   maxClientBufferBytes: z.number().int().positive().default(8_388_608),
   /** How long a graceful stop waits for requests in flight before closing their connections. */
   shutdownGraceMs: z.number().int().nonnegative().default(5_000),
+  /** Check every reply against its route's declared response schema (tests and development; a mismatch is a 500). */
+  checkResponses: z.boolean().default(false),
   /** Folder of the built web GUI, relative to the project (served at `/`). */
   guiDir: z.string().min(1).optional(),
 });

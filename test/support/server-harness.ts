@@ -36,7 +36,8 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const packages = options.packages ?? [ECHO_PLUGIN_DIR];
   const home = options.home ?? (await createTestHome());
-  await home.writeConfig('orch.json', { server: { port: 0, ...options.server }, plugins: { packages } });
+  // Every reply is checked against its route's declared response schema: each test is also a contract test.
+  await home.writeConfig('orch.json', { server: { port: 0, checkResponses: true, ...options.server }, plugins: { packages } });
   const ids = await Promise.all(packages.map(async (p) => (JSON.parse(await readFile(join(p, 'package.json'), 'utf8')) as { orch: { id: string } }).orch.id));
   const kernel = await home.boot({ role: 'server', plugins: options.plugins ?? ['core', ...ids] });
   // Event types as if a loaded plugin contributed them (tests that publish on the bus directly).
