@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { callApi, startTestServer, type TestServer } from '../support/server-harness.js';
 
 /**
