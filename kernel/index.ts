@@ -23,7 +23,7 @@ export * from './errors.js';
 export { createBufferedIO, createTerminalIO } from './cli/command-io.js';
 export { renderTable } from './cli/render-table.js';
 export { replaceAtomically, toStoredJson, writeFileAtomic } from './services/atomic-write.js';
-export { isAlive, withFileLock } from './services/file-lock.js';
+export { isAlive, lockStats, resetLockStats, withFileLock, type FileLockOptions, type LockStats } from './services/file-lock.js';
 export { readJsonFile, writeJsonFile } from './services/json-store.js';
 export { REDACTED, redactSecrets } from './services/redact.js';
 export { KERNEL_VERSION } from './version.js';

@@ -1,7 +1,8 @@
-import { appendFile, copyFile, cp, lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OrchError, replaceAtomically, toStoredJson } from '../../../kernel/index.js';
+import { withPathLocks } from './path-lock.js';
 import { type NodeRunContext } from '../../plans/api/index.js';
 import { Workspace } from '../workspace/workspace.js';
 import { fileFailure } from './file-failure.js';
@@ -10,6 +11,12 @@ import type { EntryType, FileParams, ListedEntry, ParamsOf } from './file-params
 /** What a move leaves in the node's scratch, so a move redone after a crash is recognised as done. */
 interface MoveScratch {
   moving: string;
+}
+
+/** What an append leaves in the node's scratch: where its bytes start, so a redone append is recognised. */
+interface AppendScratch {
+  appending: string;
+  offset: number;
 }
 
 /**
@@ -24,6 +31,10 @@ export class FileOperations {
 
   async read(p: ParamsOf<'read'>) {
     const file = await this.path(p.path, 'path');
+    return withPathLocks([file], () => this.readLocked(p, file));
+  }
+
+  private async readLocked(p: ParamsOf<'read'>, file: string) {
     const info = await this.guard('read', 'path', p.path, () => stat(file));
     if (!info.isFile()) throw fileFailure(Object.assign(new Error(), { code: 'EISDIR' }), 'read', 'path', p.path);
     if (info.size > p.maxBytes) {
@@ -48,41 +59,64 @@ export class FileOperations {
   async write(p: ParamsOf<'write'>) {
     const file = await this.path(p.path, 'path');
     const bytes = p.json !== undefined ? Buffer.from(toStoredJson(p.json)) : Buffer.from(p.content!, p.encoding === 'base64' ? 'base64' : 'utf8');
-    const existed = await exists(file);
-    await this.guard('write', 'path', p.path, () =>
-      replaceAtomically(file, (temp) => writeFile(temp, bytes, { flag: 'wx' }), { overwrite: p.overwrite, createDirs: p.createDirs }),
-    );
+    const existed = await withPathLocks([file], async () => {
+      const existed = await exists(file);
+      await this.guard('write', 'path', p.path, () =>
+        replaceAtomically(file, (temp) => writeFile(temp, bytes, { flag: 'wx' }), { overwrite: p.overwrite, createDirs: p.createDirs }),
+      );
+      return existed;
+    });
     return { path: await this.workspace.display(file), bytes: bytes.length, created: !existed };
   }
 
+  /**
+   * A real `O_APPEND` write under the path's lock: appends from any number of nodes, runs and
+   * processes all land (and so do `>>` appends of other programs). A failed write is cut back, so an
+   * append is whole or absent; an append redone after a crash (same attempt) is recognised and not
+   * written twice.
+   */
   async append(p: ParamsOf<'append'>) {
     const file = await this.path(p.path, 'path');
     const bytes = Buffer.from(p.content, 'utf8');
-    await this.guard('append', 'path', p.path, () =>
-      replaceAtomically(
-        file,
-        async (temp) => {
-          // The current content is copied (cheaply, by the kernel) and the new text added to the copy.
-          if (await exists(file)) await copyFile(file, temp);
-          await appendFile(temp, bytes);
-        },
-        { overwrite: true, createDirs: p.createDirs },
-      ),
+    const size = await withPathLocks([file], () =>
+      this.guard('append', 'path', p.path, async () => {
+        if (p.createDirs) await mkdir(dirname(file), { recursive: true });
+        const before = (await stat(file).catch(() => undefined))?.size ?? 0;
+        const scratch = this.ctx.scratch.get<AppendScratch>();
+        if (scratch?.appending === this.ctx.idempotencyKey && (await holdsAt(file, scratch.offset, bytes))) return before;
+        await this.ctx.scratch.set({ appending: this.ctx.idempotencyKey, offset: before } satisfies AppendScratch);
+        const handle = await open(file, 'a');
+        try {
+          let written = 0;
+          try {
+            while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+            await handle.sync();
+          } catch (error) {
+            if (written > 0) await handle.truncate(before).catch(() => undefined);
+            throw error;
+          }
+          return (await handle.stat()).size;
+        } finally {
+          await handle.close();
+        }
+      }),
     );
-    const size = (await stat(file)).size;
     return { path: await this.workspace.display(file), bytes: bytes.length, size };
   }
 
   async copy(p: ParamsOf<'copy'>) {
     const from = await this.path(p.from, 'from');
     const to = await this.path(p.to, 'to');
-    const info = await this.guard('copy', 'from', p.from, () => stat(from));
-    if (!info.isFile()) {
-      throw new OrchError('invalid_input', `file copy: from "${p.from}" is a ${describeType(info)}; copy copies files (move renames folders)`);
-    }
-    await this.guard('copy', 'to', p.to, () =>
-      replaceAtomically(to, (temp) => copyFile(from, temp), { overwrite: p.overwrite, createDirs: p.createDirs }),
-    );
+    const info = await withPathLocks([from, to], async () => {
+      const info = await this.guard('copy', 'from', p.from, () => stat(from));
+      if (!info.isFile()) {
+        throw new OrchError('invalid_input', `file copy: from "${p.from}" is a ${describeType(info)}; copy copies files (move renames folders)`);
+      }
+      await this.guard('copy', 'to', p.to, () =>
+        replaceAtomically(to, (temp) => copyFile(from, temp), { overwrite: p.overwrite, createDirs: p.createDirs }),
+      );
+      return info;
+    });
     return { from: await this.workspace.display(from), to: await this.workspace.display(to), bytes: info.size };
   }
 
@@ -90,6 +124,10 @@ export class FileOperations {
     const from = await this.path(p.from, 'from', 'keep');
     const to = await this.path(p.to, 'to', 'keep');
     const shown = { from: await this.workspace.display(from), to: await this.workspace.display(to) };
+    return withPathLocks([from, to], () => this.moveLocked(p, from, to, shown));
+  }
+
+  private async moveLocked(p: ParamsOf<'move'>, from: string, to: string, shown: { from: string; to: string }) {
     const scratch = this.ctx.scratch.get<MoveScratch>();
     if (scratch?.moving === this.ctx.idempotencyKey && !(await exists(from)) && (await exists(to))) {
       // This very attempt moved it before the process stopped: done, not "from does not exist".
@@ -118,13 +156,15 @@ export class FileOperations {
     const target = await this.path(p.path, 'path', 'keep');
     if (target === (await this.workspace.realRoot())) throw new OrchError('invalid_input', `file delete: path "${p.path}" is the workspace root itself`);
     const shown = await this.workspace.display(target);
-    const info = await lstat(target).catch(() => undefined);
-    if (!info) {
-      if (p.missingOk) return { path: shown, deleted: false, type: null };
-      throw fileFailure(Object.assign(new Error(), { code: 'ENOENT' }), 'delete', 'path', p.path);
-    }
-    await this.guard('delete', 'path', p.path, () => (info.isDirectory() && !p.recursive ? rmdir(target) : rm(target, { recursive: p.recursive })));
-    return { path: shown, deleted: true, type: typeOf(info) };
+    return withPathLocks([target], async () => {
+      const info = await lstat(target).catch(() => undefined);
+      if (!info) {
+        if (p.missingOk) return { path: shown, deleted: false, type: null };
+        throw fileFailure(Object.assign(new Error(), { code: 'ENOENT' }), 'delete', 'path', p.path);
+      }
+      await this.guard('delete', 'path', p.path, () => (info.isDirectory() && !p.recursive ? rmdir(target) : rm(target, { recursive: p.recursive })));
+      return { path: shown, deleted: true, type: typeOf(info) };
+    });
   }
 
   async list(p: ParamsOf<'list'>) {
@@ -170,6 +210,19 @@ export class FileOperations {
       if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
       throw fileFailure(error, op, field, given);
     }
+  }
+}
+
+/** Whether `file` holds `bytes` at `offset` (an append that already happened). */
+async function holdsAt(file: string, offset: number, bytes: Buffer): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const found = Buffer.alloc(bytes.length);
+    const { bytesRead } = await handle.read(found, 0, bytes.length, offset);
+    return bytesRead === bytes.length && found.equals(bytes);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -35,7 +35,7 @@ export const FileParamsSchema = z
           content: z.string().describe('The text to add at the end'),
           createDirs,
         })
-        .describe('Appends text; the file is replaced atomically, so a reader never sees half an append: { path, bytes, size }'),
+        .describe('Appends text with one O_APPEND write under the path lock: no append is lost to a concurrent writer: { path, bytes, size }'),
       z
         .strictObject({ op: z.literal('copy'), from: Path, to: Path, overwrite: z.boolean().default(false).describe('Replace an existing target (default false)'), createDirs })
         .describe('Copies a file atomically: { from, to, bytes }'),
