@@ -24,7 +24,7 @@ describe('server: WebSocket events', function () {
 
   before(async () => {
     // Run, node and bridge events as the executor and the bridge contribute them (those plugins are not loaded).
-    server = await startTestServer({ server: { heartbeatMs: 150, maxClientBufferBytes: 512 * 1024 }, events: { ...RunEvents, ...BridgeEvents } });
+    server = await startTestServer({ server: { heartbeatMs: 150, clientHeartbeatMs: 200, maxClientBufferBytes: 512 * 1024 }, events: { ...RunEvents, ...BridgeEvents } });
     bus = server.kernel.get<Bus>(EventBus);
   });
   afterEach(() => {
@@ -53,6 +53,44 @@ describe('server: WebSocket events', function () {
     expect(client.events()).to.deep.equal(published);
     for (const event of client.events()) OrchEventSchema.parse(event);
     expect(snapshot.lastSeq).to.be.lessThan(published[0]!.seq);
+  });
+
+  it('a client that reconnects with ?since and the instance misses no event; another instance or an unknown one starts afresh', async () => {
+    const first = await connect({ topics: 'run' });
+    const snapshot = await first.waitFor((m) => m.type === 'snapshot', 'the snapshot');
+    expect(snapshot.replay).to.equal('none');
+    bus.publish({ type: 'run.started', runId: 'c1', planId: 'p', planVersion: 1, operator: 'ada' });
+    const seen = await first.waitFor((m) => m.type === 'run.started' && m.runId === 'c1', 'the first event');
+    first.close();
+    // Published while the client is away, including events of other topics it did not ask for.
+    const missed = [
+      bus.publish({ type: 'node.started', runId: 'c1', nodeId: 'a', attempt: 1 }),
+      bus.publish({ type: 'run.waiting', runId: 'c1', planId: 'p', reason: 'approval' }),
+      bus.publish({ type: 'run.completed', runId: 'c1', planId: 'p', planVersion: 1 }),
+    ];
+    const again = await connect({ topics: 'run', since: seen.seq, instance: snapshot.instance.id });
+    const resumed = await again.waitFor((m) => m.type === 'snapshot', 'the second snapshot');
+    expect(resumed.replay).to.equal('events');
+    const live = bus.publish({ type: 'run.started', runId: 'c2', planId: 'p', planVersion: 1 });
+    await again.waitFor((m) => m.type === 'run.started' && m.runId === 'c2', 'the live event');
+    expect(again.events()).to.deep.equal([missed[1], missed[2], live]);
+
+    const other = await connect({ since: seen.seq, instance: 'another-server' });
+    expect((await other.waitFor((m) => m.type === 'snapshot', 'snapshot')).replay).to.equal('none');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(other.events()).to.deep.equal([]);
+    const refused = await EventClient.connect(server.wsUrl, { since: -1 as number }).then(
+      () => undefined,
+      (error: { status?: number }) => error,
+    );
+    expect(refused?.status).to.equal(400);
+  });
+
+  it('sends an application heartbeat with the last seq', async () => {
+    const client = await connect();
+    const beat = await client.waitFor((m) => m.type === 'heartbeat', 'a heartbeat', 5_000);
+    expect(beat.lastSeq).to.be.a('number');
+    expect(beat.time).to.be.a('string');
   });
 
   it('filters by topic or exact type, and refuses an unknown topic with 400 naming it', async () => {

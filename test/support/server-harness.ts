@@ -111,8 +111,12 @@ export class EventClient {
     ws.on('error', () => undefined);
   }
 
-  static connect(wsUrl: string, options: { topics?: string; autoPong?: boolean } = {}): Promise<EventClient> {
-    const url = options.topics === undefined ? wsUrl : `${wsUrl}?topics=${encodeURIComponent(options.topics)}`;
+  static connect(wsUrl: string, options: { topics?: string; autoPong?: boolean; since?: number; instance?: string } = {}): Promise<EventClient> {
+    const query = new URLSearchParams();
+    if (options.topics !== undefined) query.set('topics', options.topics);
+    if (options.since !== undefined) query.set('since', String(options.since));
+    if (options.instance !== undefined) query.set('instance', options.instance);
+    const url = query.size === 0 ? wsUrl : `${wsUrl}?${query}`;
     const ws = new WebSocket(url, { autoPong: options.autoPong ?? true });
     const client = new EventClient(ws);
     return new Promise((resolve, reject) => {
