@@ -2,9 +2,18 @@ import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
 import { unknownApprovalError } from './approval-id.js';
+import { SHOWN_CHARS, shownApproval } from './approval-preview.js';
 import { FileApprovalStore } from './file-approval-store.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1) });
+
+/** `?full=true`: every value in full; by default long values are cut (`truncated` lists which). */
+export const ApprovalShowQuerySchema = z.strictObject({
+  full: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+});
 
 export const ApprovalListQuerySchema = z.strictObject({
   /** `true` (or `1`): decided ones too. */
@@ -44,9 +53,13 @@ export class ApprovalRoutes implements HttpRoutes {
       {
         method: 'GET',
         path: '/approvals/:id',
-        summary: 'One approval (exact id or unique prefix), with its decision once decided',
+        summary: `One approval (exact id or unique prefix), with its decision once decided; values longer than ${SHOWN_CHARS} characters are cut (listed in "truncated") unless ?full=true`,
         params: IdParams,
-        handle: async ({ params }) => ({ approval: await this.found(params.id) }),
+        query: ApprovalShowQuerySchema,
+        handle: async ({ params, query }) => {
+          const record = await this.found(params.id);
+          return query.full ? { approval: record, truncated: [] } : shownApproval(record);
+        },
       },
       {
         method: 'POST',

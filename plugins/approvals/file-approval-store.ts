@@ -7,14 +7,15 @@ import { ApprovalAudit } from './approval-audit.js';
 import { expire, expiryOf, isDue, type Expiry } from './approval-expiry.js';
 import { ApprovalFiles, type ApprovalBook, type CompletedRecord, type PendingRecord } from './approval-files.js';
 import { matchApprovalId, newApprovalId, unknownApprovalError } from './approval-id.js';
+import { capStrings, cutText, STORED_CHARS, STORED_CONTEXT_CHARS } from './approval-preview.js';
 
 const NewRequestSchema = ApprovalRequestSchema.omit({ id: true, requestedAt: true, escalatedAt: true }).extend({
   timeoutMs: z.number().int().positive().optional(),
 });
 const DecisionInputSchema = ApprovalDecisionSchema.omit({ decidedAt: true });
 
-/** Largest context preview kept in a request; bigger ones are cut (the files stay readable). */
-const MAX_CONTEXT_CHARS = 8_000;
+/** Said where a stored value was cut. */
+const NOT_STORED = ' not stored';
 
 /**
  * The approval store on `state/approvals/{pending,completed}.json`. Every change is one
@@ -50,6 +51,8 @@ export class FileApprovalStore implements ApprovalStore {
       }
       const record: PendingRecord = {
         ...fields,
+        title: cutText(fields.title, STORED_CHARS, NOT_STORED),
+        prompt: cutText(fields.prompt, STORED_CHARS, NOT_STORED),
         id: newApprovalId(),
         requestedAt: now.toISOString(),
         context: previewOf(fields.context),
@@ -186,16 +189,17 @@ function byRequestTime(a: ApprovalRecord, b: ApprovalRecord): number {
   return a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id);
 }
 
-/** Secrets redacted, and cut to a readable size so one huge input does not bloat the shared files. */
+/** Secrets redacted, and each long value cut, so one huge input does not bloat the shared files. */
 function previewOf(context: unknown): unknown {
   if (context === undefined) return undefined;
-  const redacted = redactSecrets(context);
-  let text: string | undefined;
+  let redacted: unknown;
   try {
-    text = JSON.stringify(redacted);
+    redacted = JSON.parse(JSON.stringify(redactSecrets(context)) ?? 'null');
   } catch {
-    return { preview: String(context).slice(0, MAX_CONTEXT_CHARS), truncated: true };
+    return { preview: cutText(String(context), STORED_CHARS, NOT_STORED), truncated: true };
   }
-  if (text === undefined) return undefined;
-  return text.length > MAX_CONTEXT_CHARS ? { preview: text.slice(0, MAX_CONTEXT_CHARS), truncated: true } : redacted;
+  const capped = capStrings(redacted, STORED_CHARS, NOT_STORED).value;
+  const text = JSON.stringify(capped) ?? '';
+  // Many long values together: keep a readable preview of the whole instead.
+  return text.length > STORED_CONTEXT_CHARS ? { preview: cutText(text, STORED_CONTEXT_CHARS, NOT_STORED), truncated: true } : capped;
 }

@@ -66,8 +66,11 @@ describe('Approval store (state/approvals/pending.json + completed.json)', () =>
     expect(JSON.stringify(record.context)).to.not.contain('secret-token-value');
     expect(await readFile(pendingFile, 'utf8')).to.not.contain('secret-token-value');
     const huge = await store.request(sampleRequest({ key: 'huge', context: { text: 'x'.repeat(50_000) } }));
-    expect(huge.context).to.deep.include({ truncated: true });
-    expect((await readFile(pendingFile, 'utf8')).length).to.be.lessThan(20_000);
+    expect((huge.context as { text: string }).text).to.match(/^x{20000}… \[30000 more characters not stored\]$/);
+    expect((await readFile(pendingFile, 'utf8')).length).to.be.lessThan(25_000);
+    const many = await store.request(sampleRequest({ key: 'many', context: { a: 'y'.repeat(40_000), b: 'z'.repeat(40_000), c: 'w'.repeat(40_000), d: 'v'.repeat(40_000) } }));
+    expect(many.context).to.deep.include({ truncated: true });
+    expect((await readFile(pendingFile, 'utf8')).length).to.be.lessThan(100_000);
   });
 
   it('moves a decided request to completed.json exactly once, announces and audits it', async () => {

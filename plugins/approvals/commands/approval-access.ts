@@ -65,7 +65,7 @@ function remoteView(link: ServerLink): ApprovalsView {
       const query = new URLSearchParams({ ...(all ? { all: 'true' } : {}), ...(runId ? { runId } : {}) }).toString();
       return (await link.request<{ approvals: ApprovalRecord[] }>('GET', `/approvals${query ? `?${query}` : ''}`)).approvals;
     },
-    find: async (id) => (await link.request<{ approval: ApprovalRecord }>('GET', `/approvals/${enc(id)}`)).approval,
+    find: async (id) => (await link.request<{ approval: ApprovalRecord }>('GET', `/approvals/${enc(id)}?full=true`)).approval,
     async decide(id, outcome, comment) {
       const body: DecisionBody = { outcome, comment };
       return (await link.request<{ approval: ApprovalRecord }>('POST', `/approvals/${enc(id)}/decision`, body)).approval;

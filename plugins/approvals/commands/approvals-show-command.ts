@@ -2,9 +2,14 @@ import { inject, injectable } from 'inversify';
 import type { CliCommand, CommandIO } from '../../../kernel/index.js';
 import type { ApprovalRecord } from '../api/index.js';
 import { ApprovalAccess } from './approval-access.js';
+import { SHOWN_CHARS, shownApproval } from '../approval-preview.js';
 import { relative, shortTime, statusOf } from './approval-text.js';
 
-/** `orch approvals:show <id>`: everything a person needs to decide, or the decision taken. */
+/**
+ * `orch approvals:show <id> [--full]`: everything a person needs to decide, or the decision taken.
+ * Values are shown as rendered when the run asked (templates filled in, secrets redacted); each
+ * longer than SHOWN_CHARS is cut unless `--full`.
+ */
 @injectable()
 export class ApprovalsShowCommand implements CliCommand {
   readonly name = 'approvals:show';
@@ -13,12 +18,15 @@ export class ApprovalsShowCommand implements CliCommand {
 
   async run(args: Record<string, unknown>, io: CommandIO): Promise<number> {
     const view = await this.access.open(io);
-    const record = await view.find(String(args.id));
+    const full = await view.find(String(args.id));
+    // Long values (a prompt holding a whole document, a big request body) are cut unless --full.
+    const { approval: record, truncated } = args.full ? { approval: full, truncated: [] as string[] } : shownApproval(full);
     if (io.json) {
-      io.printJson({ via: view.via, approval: record });
+      io.printJson({ via: view.via, approval: record, truncated });
       return 0;
     }
     io.out(describeApproval(record));
+    if (truncated.length) io.out(`\n(Cut to ${SHOWN_CHARS} characters: ${truncated.join(', ')} — orch approvals:show ${record.id} --full shows everything)`);
     return 0;
   }
 }
