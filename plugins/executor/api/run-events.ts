@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { EventPayloads } from '../../../kernel/index.js';
 
 const runRef = { runId: z.string(), planId: z.string().optional(), planVersion: z.number().int().optional() };
-const nodeRef = { runId: z.string(), nodeId: z.string() };
+/** `iteration`: the node's position inside loops (`2`, `2.0` for nested loops); absent outside loops. */
+const nodeRef = { runId: z.string(), nodeId: z.string(), iteration: z.string().optional() };
 
 /** Events of runs and their nodes, published by the executor. */
 export const RunEvents = {
@@ -21,6 +22,16 @@ export const RunEvents = {
   'node.flagged': z.object({ ...nodeRef, error: z.string() }),
   'node.skipped': z.object({ ...nodeRef, reason: z.string() }),
   'node.progress': z.object({ ...nodeRef, progress: z.number(), total: z.number().optional(), message: z.string().optional() }),
+  /** A conditional chose its branch: `branches.<i>`, `else` or `none` (see `CompositeRunState.branch`). */
+  'node.branch': z.object({ ...nodeRef, branch: z.string(), branchIndex: z.number().int(), branchNodeId: z.string().optional() }),
+  /** A loop (`nodeId`) starts iteration `index` (from 0) of `count` (forEach) — or ended (`done`, after `iterations`). */
+  'node.iteration': z.object({
+    ...nodeRef,
+    index: z.number().int().nonnegative(),
+    count: z.number().int().nonnegative().optional(),
+    done: z.boolean(),
+    iterations: z.number().int().nonnegative(),
+  }),
 };
 
 declare module '../../../kernel/index.js' {

@@ -15,6 +15,27 @@ export const FINISHED_RUN_STATUSES = ['completed', 'failed', 'cancelled'] as con
 export const NodeStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'retrying', 'waiting_approval', 'needs_attention', 'skipped', 'cancelled']);
 export type NodeStatus = z.infer<typeof NodeStatusSchema>;
 
+/** How one attempt of a node ended (`running` while it runs or waits for a person; `retrying`: failed, another attempt follows). */
+export const AttemptOutcomeSchema = z.enum(['succeeded', 'failed', 'retrying', 'skipped', 'cancelled', 'running']);
+export type AttemptOutcome = z.infer<typeof AttemptOutcomeSchema>;
+
+/** One attempt of a node: every try, in every loop iteration, is kept (the newest `ATTEMPTS_KEPT`). */
+export const AttemptRecordSchema = z.object({
+  /** 1 for the first try of an iteration; counted across `--retry-node` decisions. */
+  attempt: z.number().int().nonnegative(),
+  /** Position inside loops (`2`, or `2.0` for nested loops); absent outside loops. */
+  iteration: z.string().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  outcome: AttemptOutcomeSchema,
+  error: z.string().optional(),
+});
+export type AttemptRecord = z.output<typeof AttemptRecordSchema>;
+
+/** Attempts kept per node in a run record; older ones are dropped (counted in `attemptsDropped`). */
+export const ATTEMPTS_KEPT = 50;
+
 export const NodeRunStateSchema = z.object({
   status: NodeStatusSchema,
   /** Node type (`local_task`, `mcp_tool`, …), for displays that do not load the plan. */
@@ -37,8 +58,39 @@ export const NodeRunStateSchema = z.object({
   decidedBy: z.string().optional(),
   /** Adapter scratch data that survives restarts (e.g. a timer's target time). */
   scratch: z.unknown().optional(),
+  /** Every attempt, oldest first (the newest `ATTEMPTS_KEPT`); `attempts` above stays the count of this iteration. */
+  attemptLog: z.array(AttemptRecordSchema).optional(),
+  /** Attempts dropped from the front of `attemptLog` to keep it bounded. */
+  attemptsDropped: z.number().int().nonnegative().optional(),
 });
 export type NodeRunState = z.output<typeof NodeRunStateSchema>;
+
+/**
+ * What a composite node did: the branch a conditional took, where a loop is. Kept apart from
+ * `nodes` (leaves only) so leaf counts and progress stay as they were.
+ */
+export const CompositeRunStateSchema = z.object({
+  type: z.enum(['conditional', 'loop']),
+  /** Position inside enclosing loops when last entered (`2`, `2.0`); absent outside loops. */
+  iteration: z.string().optional(),
+  /**
+   * Conditional: the branch taken, named by its place in the plan — `branches.<i>` (the `then` of
+   * the i-th branch), `else`, or `none` (no branch matched and there is no `else`).
+   */
+  branch: z.string().optional(),
+  /** Conditional: the plan node the chosen branch starts with (absent for `none`). */
+  branchNodeId: z.string().optional(),
+  /** Loop: the iteration running now or last run (from 0). */
+  index: z.number().int().nonnegative().optional(),
+  /** Loop: how many iterations a `forEach` has (its list's length); absent for `while` loops. */
+  count: z.number().int().nonnegative().optional(),
+  /** Loop: iterations started in its current (or last) pass. */
+  iterations: z.number().int().nonnegative().optional(),
+  /** Loop: true once the loop ended (until it is entered again). */
+  done: z.boolean().optional(),
+  updatedAt: z.string().optional(),
+});
+export type CompositeRunState = z.output<typeof CompositeRunStateSchema>;
 
 /** Why a run is paused, so a person knows what to do without reading the checkpoints. */
 export const RunWaitSchema = z.object({
@@ -75,8 +127,113 @@ export const RunRecordSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Leaf nodes by id. */
   nodes: z.record(z.string(), NodeRunStateSchema).default({}),
+  /** Conditionals and loops by id, once entered. */
+  composites: z.record(z.string(), CompositeRunStateSchema).optional(),
 });
 export type RunRecord = z.output<typeof RunRecordSchema>;
+
+/** What a person may do with a run right now (`GET /api/runs/:runId/timeline`, `…/nodes/:nodeId`). */
+export const RunActionSchema = z.enum(['cancel', 'resume', 'replay']);
+export type RunAction = z.infer<typeof RunActionSchema>;
+/** What a person may do with a node right now. */
+export const NodeActionSchema = z.enum(['retry', 'skip', 'replay-from']);
+export type NodeAction = z.infer<typeof NodeActionSchema>;
+
+/** Leaf nodes of a run by status, for lists (`{ succeeded: 3, running: 1 }`; statuses with none left out). */
+export const NodeCountsSchema = z.record(z.string(), z.number().int().nonnegative());
+
+/** One run in `GET /api/runs`: what a list shows, without the per-node detail. */
+export const RunListItemSchema = z.object({
+  runId: z.string(),
+  planId: z.string(),
+  planVersion: z.number().int().positive(),
+  planName: z.string().optional(),
+  status: RunStatusSchema,
+  mode: z.enum(['json', 'memory']),
+  operator: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  leafCount: z.number().int().nonnegative().optional(),
+  counts: NodeCountsSchema,
+  error: z.string().optional(),
+  replayOf: z.object({ runId: z.string(), from: z.string() }).optional(),
+});
+export type RunListItem = z.output<typeof RunListItemSchema>;
+
+/** `GET /api/runs`: a page, newest first; `nextCursor` is passed as `before` for the next page (null on the last). */
+export const RunListPageSchema = z.object({ runs: z.array(RunListItemSchema), nextCursor: z.string().nullable() });
+export type RunListPage = z.output<typeof RunListPageSchema>;
+
+/** One plan node in a run's timeline, in plan order (depth-first), with its parent from the plan tree. */
+export const TimelineNodeSchema = z.object({
+  nodeId: z.string(),
+  type: z.string(),
+  parentId: z.string().optional(),
+  depth: z.number().int().nonnegative(),
+  /** Leaves: the record's status (`pending` when never reached); composites: derived from their children. */
+  status: NodeStatusSchema,
+  title: z.string().optional(),
+  /** Every attempt kept, oldest first (empty for composites and for leaves not reached). */
+  attempts: z.array(AttemptRecordSchema),
+  attemptsDropped: z.number().int().nonnegative().optional(),
+  /** Conditional: the branch taken (`branches.<i>`, `else`, `none`) and the node it starts with. */
+  branch: z.string().optional(),
+  branchNodeId: z.string().optional(),
+  /** Leaf: the loop position of its latest attempt; loop: the iteration running now or last run. */
+  iteration: z.string().optional(),
+  /** Loop: iterations started in its current (or last) pass; leaf inside loops: iterations it ran in (kept attempts). */
+  iterations: z.number().int().nonnegative().optional(),
+  /** Loop (`forEach`): iterations it has in all. */
+  count: z.number().int().nonnegative().optional(),
+  actions: z.array(NodeActionSchema),
+});
+export type TimelineNode = z.output<typeof TimelineNodeSchema>;
+
+/** `GET /api/runs/:runId/timeline`: every attempt of every node, ready to draw. */
+export const RunTimelineSchema = z.object({
+  runId: z.string(),
+  planId: z.string(),
+  planVersion: z.number().int().positive(),
+  status: RunStatusSchema,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  actions: z.array(RunActionSchema),
+  nodes: z.array(TimelineNodeSchema),
+});
+export type RunTimeline = z.output<typeof RunTimelineSchema>;
+
+/** `GET /api/runs/:runId/nodes/:nodeId`: one node in full. */
+export const RunNodeDetailSchema = z.object({
+  node: z.object({
+    nodeId: z.string(),
+    type: z.string(),
+    title: z.string().optional(),
+    parentId: z.string().optional(),
+    status: NodeStatusSchema,
+    /** The node's parameters as the plan gives them (templates not rendered; secrets redacted). */
+    params: z.unknown(),
+    /** Its full output from the run's latest checkpoint (the record only keeps a preview); absent when there is none. */
+    output: z.unknown().optional(),
+    /** Where `output` came from: the checkpoint, or the record's preview when the checkpoints are gone (memory mode). */
+    outputFrom: z.enum(['checkpoint', 'summary']).optional(),
+    attempts: z.array(AttemptRecordSchema),
+    attemptsDropped: z.number().int().nonnegative().optional(),
+    iteration: z.string().optional(),
+    error: z.string().optional(),
+    decidedBy: z.string().optional(),
+    /** When the node was handed to a person: the suggested remedy also written to the operations log. */
+    remedy: z.object({ suggestion: z.string(), commands: z.array(z.string()), log: z.string() }).optional(),
+    branch: z.string().optional(),
+    branchNodeId: z.string().optional(),
+    index: z.number().int().optional(),
+    count: z.number().int().optional(),
+    iterations: z.number().int().optional(),
+    actions: z.array(NodeActionSchema),
+  }),
+  run: z.object({ runId: z.string(), status: RunStatusSchema, actions: z.array(RunActionSchema) }),
+});
+export type RunNodeDetail = z.output<typeof RunNodeDetailSchema>;
 
 export interface StartRunOptions {
   inputs?: Record<string, unknown>;

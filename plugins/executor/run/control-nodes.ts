@@ -2,7 +2,7 @@ import { isOrchError } from '../../../kernel/index.js';
 import { evaluateExpression, type ConditionalNode, type LoopNode } from '../../plans/api/index.js';
 import type { Placement } from '../graph/plan-compiler.js';
 import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
-import { scopeOf, type RunEnvironment } from './run-environment.js';
+import { iterationOf, publish, scopeOf, type RunEnvironment } from './run-environment.js';
 import { RunFailure } from './run-failure.js';
 
 /**
@@ -20,6 +20,27 @@ export async function routeConditional(env: RunEnvironment, node: ConditionalNod
   }
   env.logger.debug(`Conditional ${node.id} took ${chosen === -1 ? 'no branch' : chosen === node.branches.length ? 'else' : `branch ${chosen}`}`, {
     nodeId: node.id,
+  });
+  const branch = chosen === -1 ? 'none' : chosen === node.branches.length ? 'else' : `branches.${chosen}`;
+  const branchNodeId = chosen === -1 ? undefined : chosen === node.branches.length ? node.else?.id : node.branches[chosen]?.then.id;
+  const iteration = iterationOf(placement, state);
+  const composites = (env.live.record.composites ??= {});
+  composites[node.id] = {
+    type: 'conditional',
+    ...(iteration !== undefined ? { iteration } : {}),
+    branch,
+    ...(branchNodeId !== undefined ? { branchNodeId } : {}),
+    updatedAt: new Date().toISOString(),
+  };
+  await env.live.changed();
+  publish(env, {
+    type: 'node.branch',
+    runId: env.live.record.runId,
+    nodeId: node.id,
+    branch,
+    branchIndex: chosen,
+    ...(branchNodeId !== undefined ? { branchNodeId } : {}),
+    ...(iteration !== undefined ? { iteration } : {}),
   });
   return { routes: { [node.id]: chosen } };
 }
@@ -40,6 +61,7 @@ export async function advanceLoop(env: RunEnvironment, node: LoopNode, placement
       throw new RunFailure(`loop "${node.id}" has ${items.length} items, more than its maxIterations (${node.maxIterations})`, node.id);
     }
     env.logger.debug(`Loop ${node.id} ${index < items.length ? `iteration ${index} of ${items.length}` : 'done'}`, { nodeId: node.id });
+    await recordLoop(env, node, placement, state, index, index >= items.length, items.length);
     return { loops: { [node.id]: index < items.length ? { index, items } : null } };
   }
   const scope = { ...scopeOf(state, placement, vars), index };
@@ -48,7 +70,39 @@ export async function advanceLoop(env: RunEnvironment, node: LoopNode, placement
     throw new RunFailure(`loop "${node.id}" is still running after maxIterations (${node.maxIterations}): its while condition never became false`, node.id);
   }
   env.logger.debug(`Loop ${node.id} ${goOn ? `iteration ${index}` : `done after ${index} iteration(s)`}`, { nodeId: node.id });
+  await recordLoop(env, node, placement, state, index, !goOn);
   return { loops: { [node.id]: goOn ? { index } : null } };
+}
+
+/**
+ * Where the loop is, in the run record (`composites`) and as a `node.iteration` event: `index` is
+ * the iteration starting now — or, once `done`, the last one run (`iterations` of them).
+ */
+async function recordLoop(env: RunEnvironment, node: LoopNode, placement: Placement, state: RunStateValues, next: number, done: boolean, count?: number): Promise<void> {
+  const iteration = iterationOf(placement, state);
+  const iterations = done ? next : next + 1;
+  const index = done ? Math.max(0, next - 1) : next;
+  const composites = (env.live.record.composites ??= {});
+  composites[node.id] = {
+    type: 'loop',
+    ...(iteration !== undefined ? { iteration } : {}),
+    index,
+    ...(count !== undefined ? { count } : {}),
+    iterations,
+    done,
+    updatedAt: new Date().toISOString(),
+  };
+  await env.live.changed();
+  publish(env, {
+    type: 'node.iteration',
+    runId: env.live.record.runId,
+    nodeId: node.id,
+    index,
+    ...(count !== undefined ? { count } : {}),
+    done,
+    iterations,
+    ...(iteration !== undefined ? { iteration } : {}),
+  });
 }
 
 /** The node's own `inputs`, evaluated in the scope around it (`vars` in its conditions). */

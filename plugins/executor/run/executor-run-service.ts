@@ -8,9 +8,11 @@ import { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
 import { adapterKey, adapterKeyOf, NodeAdapter, PlanStore, PlanValidator, walkPlan, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
 import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-checkpoint-saver.js';
+import { closeOpenAttempt } from './attempt-log.js';
 import { OperationsLog } from './operations-log.js';
 import { resolveInputs } from './plan-inputs.js';
 import { requiresApproval } from './run-environment.js';
+import { RunJournals } from './run-journal.js';
 import { LiveRecord, RunRecords } from './run-records.js';
 import { RunSession } from './run-session.js';
 
@@ -31,7 +33,9 @@ export const STOP_GRACE_MS = 10_000;
 export class ExecutorRunService implements RunService {
   readonly records: RunRecords;
   readonly checkpointer: LogCheckpointSaver;
-  private readonly operationsLog: OperationsLog;
+  readonly operationsLog: OperationsLog;
+  /** `state/runs/<runId>/events.jsonl` of the JSON-mode runs this process executes. */
+  readonly journals: RunJournals;
   private readonly logger: Logger;
   private readonly sessions = new Map<string, RunSession>();
   /** Work on one run, one piece at a time (approval decisions arriving together, resume vs cancel). */
@@ -54,6 +58,29 @@ export class ExecutorRunService implements RunService {
       keep: CHECKPOINTS_KEPT,
       onCorrupt: (event) => this.onCorruptCheckpoint(event),
     });
+    this.journals = new RunJournals(
+      (runId) => this.journalFileOf(runId),
+      (runId, error) => this.logger.warn(`Could not append to the event journal of run ${runId}: ${describeError(error)}`, { runId }),
+    );
+    bus.subscribe((event) => this.journals.record(event));
+  }
+
+  /** `state/runs/<runId>/events.jsonl`. */
+  journalFileOf(runId: string): string {
+    this.records.fileOf(runId); // refuses a malformed id
+    return join(this.records.folder, runId, 'events.jsonl');
+  }
+
+  /**
+   * Each node's output at the run's latest checkpoint, or undefined when the checkpoints are gone
+   * (a memory-mode run of another process).
+   */
+  async latestOutputs(runId: string): Promise<Record<string, unknown> | undefined> {
+    const live = this.sessions.get(runId);
+    if (live) return live.outputs();
+    const record = await this.records.get(runId);
+    if (record.mode === 'memory') return undefined;
+    return this.createSession(await this.planOf(record), record, this.processContext.operator, { register: false }).outputs();
   }
 
   async start(plan: { planId: string; version?: number } | { document: unknown; source?: string }, options: StartRunOptions): Promise<RunRecord> {
@@ -121,10 +148,11 @@ export class ExecutorRunService implements RunService {
       }
       this.refuseForeignOwner(record);
       const cancel = (r: RunRecord): RunRecord => {
+        const now = new Date().toISOString();
         for (const node of Object.values(r.nodes)) {
           if (['running', 'retrying', 'waiting_approval', 'needs_attention', 'pending'].includes(node.status)) node.status = 'cancelled';
+          closeOpenAttempt(node, 'cancelled', now);
         }
-        const now = new Date().toISOString();
         return { ...r, status: 'cancelled', finishedAt: now, updatedAt: now, owner: undefined, waitingFor: undefined, error: `cancelled by ${options.operator}` };
       };
       let result: RunRecord;
@@ -262,6 +290,7 @@ export class ExecutorRunService implements RunService {
     await Promise.all([...this.sessions.values()].map((session) => session.stop(graceMs)));
     await Promise.all([...this.sessions.values()].map((session) => session.env.live.idle()));
     await this.checkpointer.flush();
+    await this.journals.flushAll();
   }
 
   private async resumeNow(runId: string, options: ResumeOptions, depth = 0): Promise<RunRecord> {
@@ -368,7 +397,10 @@ export class ExecutorRunService implements RunService {
       role: this.processContext.role,
       maxConcurrency: MAX_CONCURRENCY,
     });
-    if (options.register !== false) this.sessions.set(record.runId, session);
+    if (options.register !== false) {
+      this.sessions.set(record.runId, session);
+      if (record.mode === 'json') this.journals.track(record.runId);
+    }
     return session;
   }
 

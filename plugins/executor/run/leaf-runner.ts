@@ -6,6 +6,7 @@ import type { Placement } from '../graph/plan-compiler.js';
 import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { pauseForPerson } from './pause-for-person.js';
 import { adapterOf, iterationOf, nodeState, publish, scopeOf, summarize, type RunEnvironment } from './run-environment.js';
+import { closeAttempt, openAttempt, recordSkip } from './attempt-log.js';
 import { acquireAll } from './semaphore.js';
 import { StateWriteError } from './write-failure.js';
 
@@ -33,7 +34,11 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
   const iteration = iterationOf(placement, state);
   if (entry.iteration !== iteration && entry.status !== 'needs_attention') startIteration(entry, iteration);
 
-  if (entry.status === 'skipped') return { nodes: { [node.id]: null } };
+  const at = iteration === undefined ? {} : { iteration };
+  if (entry.status === 'skipped') {
+    recordSkip(entry, iteration, entry.finishedAt ?? new Date().toISOString());
+    return { nodes: { [node.id]: null } };
+  }
   if (entry.status === 'needs_attention') pauseForPerson({ kind: 'attention', nodeId: node.id, error: entry.error ?? '' });
 
   const policy = { ...DEFAULT_RETRY, ...(node.retry ?? {}) };
@@ -49,8 +54,9 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
     const began = async (): Promise<void> => {
       startedAt = new Date();
       Object.assign(entry, { status: 'running', attempts: attempt, startedAt: startedAt.toISOString(), error: undefined, finishedAt: undefined });
+      openAttempt(entry, attempt, iteration, startedAt.toISOString());
       env.live.changed().catch(() => undefined);
-      publish(env, { type: 'node.started', runId: env.live.record.runId, nodeId: node.id, attempt });
+      publish(env, { type: 'node.started', runId: env.live.record.runId, nodeId: node.id, attempt, ...at });
     };
 
     let output: unknown;
@@ -63,19 +69,22 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
       if (entry.attempts < attempt) entry.attempts = attempt; // failed before it got a slot (bad params)
       const tried = attempt - (entry.attemptsBeforeRetry ?? 0);
       const retryable = !(isOrchError(error) && error.code === 'invalid_input');
-      publish(env, { type: 'node.failed', runId: env.live.record.runId, nodeId: node.id, attempt, error: message });
+      publish(env, { type: 'node.failed', runId: env.live.record.runId, nodeId: node.id, attempt, error: message, ...at });
       env.logger.warn(`Node ${node.id} failed (attempt ${attempt}): ${message}`, { nodeId: node.id, attempt });
+      const failedAt = new Date().toISOString();
       if (retryable && tried < policy.maxAttempts) {
         const delayMs = Math.min(MAX_BACKOFF_MS, Math.round(policy.backoffMs * policy.factor ** (tried - 1)));
-        Object.assign(entry, { status: 'retrying', error: message, finishedAt: new Date().toISOString() });
+        Object.assign(entry, { status: 'retrying', error: message, finishedAt: failedAt });
+        closeAttempt(entry, attempt, iteration, 'retrying', failedAt, message);
         await env.live.changed();
-        publish(env, { type: 'node.retrying', runId: env.live.record.runId, nodeId: node.id, attempt: attempt + 1, delayMs });
+        publish(env, { type: 'node.retrying', runId: env.live.record.runId, nodeId: node.id, attempt: attempt + 1, delayMs, ...at });
         await sleep(delayMs, undefined, { signal: env.signal }).catch(() => {
           throw env.signal.reason;
         });
         continue;
       }
-      await flag(env, node, entry, message, retryable ? undefined : 'its parameters or inputs are invalid, so retrying cannot help');
+      closeAttempt(entry, attempt, iteration, 'failed', failedAt, message);
+      await flag(env, node, entry, message, retryable ? undefined : 'its parameters or inputs are invalid, so retrying cannot help', iteration);
       pauseForPerson({ kind: 'attention', nodeId: node.id, error: message });
     }
 
@@ -93,6 +102,7 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
       error: undefined,
       completions: (entry.completions ?? 0) + 1,
     });
+    closeAttempt(entry, attempt, iteration, 'succeeded', finishedAt.toISOString());
     await env.live.changed();
     publish(env, {
       type: 'node.succeeded',
@@ -100,6 +110,7 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
       nodeId: node.id,
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       ...(summary !== undefined ? { summary } : {}),
+      ...at,
     });
     return { nodes: { [node.id]: output === undefined ? null : output } };
   }
@@ -174,7 +185,7 @@ async function attemptOnce(
         get: <T>() => entry.scratch as T | undefined,
         set: async (value: unknown) => {
           entry.scratch = value;
-          await env.live.save();
+          await env.live.saveScratch();
         },
       },
       reportProgress: (progress, total, message) =>
@@ -182,6 +193,7 @@ async function attemptOnce(
           type: 'node.progress',
           runId,
           nodeId: node.id,
+          ...(iteration !== undefined ? { iteration } : {}),
           progress,
           ...(total !== undefined ? { total } : {}),
           ...(message !== undefined ? { message } : {}),
@@ -206,7 +218,7 @@ async function attemptOnce(
 }
 
 /** Hands the node to a person: record, log line, operations-log entry and events. */
-async function flag(env: RunEnvironment, node: LeafNode, entry: NodeRunState, error: string, why?: string): Promise<void> {
+async function flag(env: RunEnvironment, node: LeafNode, entry: NodeRunState, error: string, why: string | undefined, iteration: string | undefined): Promise<void> {
   const record = env.live.record;
   Object.assign(entry, { status: 'needs_attention', error, finishedAt: new Date().toISOString() });
   await env.live.changed();
@@ -216,7 +228,7 @@ async function flag(env: RunEnvironment, node: LeafNode, entry: NodeRunState, er
     attempts: entry.attempts,
     error,
   });
-  publish(env, { type: 'node.flagged', runId: record.runId, nodeId: node.id, error });
+  publish(env, { type: 'node.flagged', runId: record.runId, nodeId: node.id, error, ...(iteration !== undefined ? { iteration } : {}) });
   try {
     await env.operationsLog.recordFlaggedNode({
       time: new Date().toISOString(),

@@ -8,6 +8,7 @@ import { adapterKeyOf, type LeafNode, type NodeAdapter, type Plan, walkPlan } fr
 import { compilePlan, type CompiledPlan } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
 import { applyGateOutcome, runGate, runHumanApproval } from './approval-gate.js';
+import { closeOpenAttempt } from './attempt-log.js';
 import { advanceLoop, routeConditional } from './control-nodes.js';
 import { runAdapterLeaf } from './leaf-runner.js';
 import type { OperationsLog } from './operations-log.js';
@@ -219,11 +220,18 @@ export class RunSession {
       if (entry.status !== 'running') continue;
       if (doneInStep.has(id) || (id in outputs && !next.has(id))) {
         Object.assign(entry, { status: 'succeeded', finishedAt: entry.finishedAt ?? this.record.updatedAt, completions: (entry.completions ?? 0) + 1 });
+        closeOpenAttempt(entry, 'succeeded', entry.finishedAt!);
         if (id in outputs && entry.outputSummary === undefined) entry.outputSummary = summarize(outputs[id]);
         changed = true;
       }
     }
     if (changed) this.options.logger.info(`Run ${this.runId}: node states brought up to date from its checkpoints`);
+  }
+
+  /** Each node's output at the run's latest checkpoint (a loop's nodes: their latest iteration). */
+  async outputs(): Promise<Record<string, unknown>> {
+    const snapshot = await this.graph.getState(this.config);
+    return ((snapshot.values ?? {}) as Partial<RunStateValues>).nodes ?? {};
   }
 
   /** The run's checkpoints, newest first. */
@@ -335,12 +343,14 @@ export class RunSession {
   /** Final status; nodes still in flight take `leftover`. */
   private async finish(status: 'completed' | 'failed' | 'cancelled', error?: string, leftover?: 'cancelled'): Promise<void> {
     const record = this.record;
+    const now = new Date().toISOString();
     if (leftover) {
       for (const node of Object.values(record.nodes)) {
         if (['running', 'retrying', 'waiting_approval', 'needs_attention'].includes(node.status)) node.status = leftover;
+        closeOpenAttempt(node, leftover, now);
       }
     }
-    Object.assign(record, { status, error, finishedAt: new Date().toISOString(), owner: undefined, waitingFor: undefined });
+    Object.assign(record, { status, error, finishedAt: now, owner: undefined, waitingFor: undefined });
     await this.saveQuietly();
   }
 
