@@ -54,21 +54,68 @@ export class ApprovalFiles {
   /**
    * Runs `change` on both files under the lock and writes back what it returns (only the files
    * that changed). When `change` throws, or a file is malformed, nothing is written.
+   *
+   * Group commit: changes asked for while a commit holds the lock wait for it together and are
+   * then applied in order, one after the other, to one read of the files, and written once — so
+   * 100 decisions at once take a handful of lock holds, not 100, and each hold stays one read and
+   * one write. A change that throws fails alone (the others see the book as it was before it); a
+   * write that fails fails every change of its batch (none of them is on disk).
    */
-  async transact<T>(change: (book: ApprovalBook) => { book?: ApprovalBook; result: T }): Promise<T> {
-    return this.store.withLock(join(this.folder, 'approvals'), async () => {
-      const before = await this.readReconciled();
-      const { book, result } = change({ pending: [...before.pending], completed: [...before.completed] });
-      if (book) {
-        const finalBook = reconcile(book);
-        if (finalBook.completed.length !== before.completed.length || finalBook.completed.some((r, i) => r !== before.completed[i])) {
-          await this.store.write(this.completedFile, { approvals: finalBook.completed }, CompletedFileSchema);
+  transact<T>(change: (book: ApprovalBook) => { book?: ApprovalBook; result: T }): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.committing) void this.drain();
+    });
+  }
+
+  private queued: QueuedChange[] = [];
+  private committing = false;
+
+  private async drain(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.queued.length > 0) await this.commit(this.queued.splice(0, MAX_BATCH));
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async commit(batch: QueuedChange[]): Promise<void> {
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      await this.store.withLock(join(this.folder, 'approvals'), async () => {
+        const before = await this.readReconciled();
+        let book: ApprovalBook = { pending: before.pending, completed: before.completed };
+        let changed = false;
+        for (const { change } of batch) {
+          try {
+            const { book: next, result } = change({ pending: [...book.pending], completed: [...book.completed] });
+            if (next) {
+              book = reconcile(next);
+              changed = true;
+            }
+            outcomes.push({ ok: true, value: result });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
         }
-        if (finalBook.pending.length !== before.pending.length || finalBook.pending.some((r, i) => r !== before.pending[i]) || before.repaired) {
-          await this.store.write(this.pendingFile, { approvals: finalBook.pending }, PendingFileSchema);
+        if (changed) {
+          if (book.completed.length !== before.completed.length || book.completed.some((r, i) => r !== before.completed[i])) {
+            await this.store.write(this.completedFile, { approvals: book.completed }, CompletedFileSchema);
+          }
+          if (book.pending.length !== before.pending.length || book.pending.some((r, i) => r !== before.pending[i]) || before.repaired) {
+            await this.store.write(this.pendingFile, { approvals: book.pending }, PendingFileSchema);
+          }
         }
-      }
-      return result;
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+      return;
+    }
+    batch.forEach((entry, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) entry.resolve(outcome.value);
+      else entry.reject(outcome.error);
     });
   }
 
@@ -96,6 +143,15 @@ export class ApprovalFiles {
     }
   }
 }
+
+interface QueuedChange {
+  change: (book: ApprovalBook) => { book?: ApprovalBook; result: unknown };
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most changes written by one commit (bounds how long one hold of the lock can take). */
+const MAX_BATCH = 200;
 
 /** `completed` wins: a record in both files (a crash between the two writes) is decided. */
 function reconcile(book: ApprovalBook): ApprovalBook & { repaired?: boolean } {
