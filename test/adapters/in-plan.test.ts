@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { RunService, type RunRecord } from '../../plugins/executor/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
+import { RunRecords } from '../../plugins/executor/run/run-records.js';
 import { killQuietly, pidFrom, processGone } from '../support/adapters-processes.js';
 import { startAdaptersHttpServer, type AdaptersHttpServer } from '../support/adapters-http-server.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
@@ -188,7 +189,8 @@ async function storedTimer(homeDir: string, planId: string): Promise<{ runId: st
   const folder = join(homeDir, 'state', 'runs');
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     if (!name.endsWith('.json')) continue;
-    const record = JSON.parse(await readFile(join(folder, name), 'utf8').catch(() => '{}')) as Partial<RunRecord>;
+    // Through RunRecords: scratch data reaches the record's journal of changes first.
+    const record = ((await new RunRecords(folder).read(name.slice(0, -5)).catch(() => undefined)) ?? {}) as Partial<RunRecord>;
     const scratch = record.nodes?.wait?.scratch as { target?: string; scheduledAt?: string } | undefined;
     if (record.planId === planId && scratch?.target && scratch.scheduledAt) return { runId: record.runId!, target: scratch.target, scheduledAt: scratch.scheduledAt };
   }

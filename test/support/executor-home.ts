@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunService, type RunRecord } from '../../plugins/executor/api/index.js';
@@ -6,6 +6,7 @@ import { NodeAdapter, type PlanDocument } from '../../plugins/plans/api/index.js
 import type { Kernel } from '../../kernel/kernel.js';
 import type { BootOptions } from '../../kernel/kernel.js';
 import type { ExecutorRunService } from '../../plugins/executor/run/executor-run-service.js';
+import { RunRecords } from '../../plugins/executor/run/run-records.js';
 import { createTestHome, type TestHome } from './test-home.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,7 +52,8 @@ export async function createExecutorHome(): Promise<ExecutorHome> {
       }
     },
     async readRecord(runId) {
-      return JSON.parse(await readFile(join(base.dir, 'state', 'runs', `${runId}.json`), 'utf8')) as RunRecord;
+      // As another process sees it: the record file with its journal of changes applied.
+      return new RunRecords(join(base.dir, 'state', 'runs')).get(runId);
     },
   };
 }

@@ -1,14 +1,10 @@
-import { crc32 } from 'node:zlib';
+import { decodeCheckedLine, encodeCheckedLine, parseCheckedLines } from '../checked-line.js';
 import type { SerializedValue } from './checkpoint-file.js';
 
 /**
- * The lines of a run's checkpoint log, `state/checkpoints/<runId>/checkpoints.jsonl`. Each line is
- * one JSON object whose first member is a CRC-32 of the rest of the line:
- *
- *     {"crc":"1a2b3c4d","t":"cp",...}\n
- *
- * (the checksum covers `{"t":"cp",...}`, i.e. the line with the `"crc":"…",` member taken out), so a
- * torn or damaged line is recognised and never half-applied. Kinds of line (`t`):
+ * The lines of a run's checkpoint log, `state/checkpoints/<runId>/checkpoints.jsonl`, each a checked
+ * line (`../checked-line.ts`: a CRC-32 first, so a torn or damaged line is never half-applied).
+ * Kinds of line (`t`):
  * - `head`: first line of the file (format, thread id);
  * - `cp`: a checkpoint (`put`): either `full` (the whole checkpoint document) or `d`, a patch of the
  *   document of checkpoint `base` (its parent): only what changed at this step;
@@ -121,31 +117,17 @@ export function applyPatch(base: JsonObject, patch: Patch): JsonObject {
   return out;
 }
 
-const CRC_PREFIX = '{"crc":"';
-const CRC_MEMBER_LENGTH = CRC_PREFIX.length + 8 + 2; // {"crc":"xxxxxxxx",
-
 /** One line of the log (with its checksum and the final newline). */
 export function encodeLine(line: LogLine): string {
-  const body = JSON.stringify(line);
-  const sum = crc32(body).toString(16).padStart(8, '0');
-  return `${CRC_PREFIX}${sum}",${body.slice(1)}\n`;
+  return encodeCheckedLine(line);
 }
 
 /** A line read back (without its newline), or the reason it cannot be trusted. */
 export function decodeLine(text: string): { line: LogLine } | { error: string } {
-  if (!text.startsWith(CRC_PREFIX) || text.length <= CRC_MEMBER_LENGTH || text[CRC_MEMBER_LENGTH - 2] !== '"' || text[CRC_MEMBER_LENGTH - 1] !== ',') {
-    return { error: 'no checksum' };
-  }
-  const sum = text.slice(CRC_PREFIX.length, CRC_PREFIX.length + 8);
-  const body = `{${text.slice(CRC_MEMBER_LENGTH)}`;
-  if (crc32(body).toString(16).padStart(8, '0') !== sum) return { error: 'checksum mismatch' };
-  try {
-    const line = JSON.parse(body) as LogLine;
-    if (!isPlainObject(line) || typeof (line as { t?: unknown }).t !== 'string') return { error: 'not a log line' };
-    return { line };
-  } catch (error) {
-    return { error: `not valid JSON (${(error as Error).message})` };
-  }
+  const decoded = decodeCheckedLine(text);
+  if ('error' in decoded) return decoded;
+  if (typeof decoded.value.t !== 'string') return { error: 'not a log line' };
+  return { line: decoded.value as unknown as LogLine };
 }
 
 export interface ParsedLog {
@@ -161,20 +143,10 @@ export interface ParsedLog {
  * damaged (checksum): what follows it may depend on it, so the log is trusted up to there only.
  */
 export function parseLog(buffer: Buffer): ParsedLog {
-  const lines: LogLine[] = [];
-  let offset = 0;
-  while (offset < buffer.length) {
-    const end = buffer.indexOf(0x0a, offset);
-    const complete = end >= 0;
-    const stop = complete ? end : buffer.length;
-    const text = buffer.toString('utf8', offset, stop);
-    const decoded = complete ? decodeLine(text) : { error: 'torn line (no newline at its end)' };
-    if ('error' in decoded) {
-      const idHint = /"id":"([^"]+)"/.exec(text)?.[1] ?? /"cp":"([^"]+)"/.exec(text)?.[1];
-      return { lines, validBytes: offset, badTail: { offset, bytes: buffer.length - offset, reason: decoded.error, complete, ...(idHint ? { idHint } : {}) } };
-    }
-    lines.push(decoded.line);
-    offset = stop + 1;
-  }
-  return { lines, validBytes: offset };
+  const parsed = parseCheckedLines<LogLine>(buffer);
+  const lines = parsed.values.filter((line) => typeof line.t === 'string');
+  if (!parsed.badTail) return { lines, validBytes: parsed.validBytes };
+  const { text, ...tail } = parsed.badTail;
+  const idHint = /"id":"([^"]+)"/.exec(text)?.[1] ?? /"cp":"([^"]+)"/.exec(text)?.[1];
+  return { lines, validBytes: parsed.validBytes, badTail: { ...tail, ...(idHint ? { idHint } : {}) } };
 }

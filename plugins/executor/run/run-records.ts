@@ -1,13 +1,18 @@
-import { readdir } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OrchError, readJsonFile, withFileLock, writeJsonFile } from '../../../kernel/index.js';
+import { formatFieldIssues, OrchError, toFieldIssues, toStoredJson, withFileLock, writeFileAtomic } from '../../../kernel/index.js';
 import { RunRecordSchema, type RunRecord } from '../api/index.js';
 import { CoalescingWriter } from '../coalescing-writer.js';
+import { applyDeltas, deltasFor, journalFileOf, RecordChanges, recordVersionOf } from './run-record-journal.js';
 import { StateWriteError } from './write-failure.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-/** `state/runs/<runId>.json`: one record per run. */
+/**
+ * `state/runs/<runId>.json`: one record per run, plus `<runId>.changes.jsonl` while it executes —
+ * the changes since the record was last written whole (see `run-record-journal.ts`). Reads return
+ * the record with its changes applied.
+ */
 export class RunRecords {
   constructor(readonly folder: string) {}
 
@@ -17,7 +22,7 @@ export class RunRecords {
   }
 
   async read(runId: string): Promise<RunRecord | undefined> {
-    return readJsonFile(this.fileOf(runId), RunRecordSchema);
+    return this.readFile(this.fileOf(runId));
   }
 
   async get(runId: string): Promise<RunRecord> {
@@ -38,7 +43,7 @@ export class RunRecords {
     for (const name of names) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue;
       try {
-        const record = await readJsonFile(join(this.folder, name), RunRecordSchema);
+        const record = await this.readFile(join(this.folder, name));
         if (record) records.push(record);
       } catch (error) {
         onProblem?.(join(this.folder, name), (error as Error).message);
@@ -47,9 +52,37 @@ export class RunRecords {
     return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** `trusted`: built by the executor itself, so the (per-node, hot-path) schema check is skipped. */
-  async write(record: RunRecord, options: { trusted?: boolean } = {}): Promise<void> {
-    await writeJsonFile(this.fileOf(record.runId), record, options.trusted ? undefined : RunRecordSchema);
+  /**
+   * Writes the record whole and drops its journal; returns the version journal lines must name.
+   * `trusted`: built by the executor itself, so the schema check is skipped.
+   */
+  async write(record: RunRecord, options: { trusted?: boolean } = {}): Promise<string> {
+    const file = this.fileOf(record.runId);
+    if (!options.trusted) {
+      const parsed = RunRecordSchema.safeParse(record);
+      if (!parsed.success) throw new OrchError('invalid_input', `Refusing to write ${file}: ${formatFieldIssues(toFieldIssues(parsed.error))}`, { file });
+    }
+    const text = toStoredJson(record);
+    await writeFileAtomic(file, text);
+    // Lines left in the journal name the older version: harmless if this removal never happens.
+    await rm(journalFileOf(file), { force: true }).catch(() => undefined);
+    return recordVersionOf(text);
+  }
+
+  /** Appends journal lines (fsynced with `sync`); a failure is `write_failed`. */
+  async append(runId: string, lines: string, sync: boolean): Promise<void> {
+    const file = journalFileOf(this.fileOf(runId));
+    try {
+      const handle = await open(file, 'a');
+      try {
+        await handle.write(lines);
+        if (sync) await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw new OrchError('write_failed', `Could not write ${file}: ${(error as Error).message}`, { file }, { cause: error });
+    }
   }
 
   /** Read-modify-write under the record's inter-process lock (claiming or cancelling a run). */
@@ -58,34 +91,69 @@ export class RunRecords {
     return withFileLock(file, async () => {
       const current = await this.get(runId);
       const next = await change(current);
-      await writeJsonFile(file, next, RunRecordSchema);
+      await this.write(next);
       return next;
     });
   }
+
+  private async readFile(file: string): Promise<RunRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new OrchError('internal', `Could not read ${file}: ${(error as Error).message}`, { file });
+    }
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new OrchError('invalid_input', `${file} is not valid JSON: ${(error as Error).message}`, { file });
+    }
+    const journal = await readFile(journalFileOf(file)).catch(() => undefined);
+    if (journal && data !== null && typeof data === 'object') applyDeltas(data, deltasFor(journal, recordVersionOf(text)));
+    const parsed = RunRecordSchema.safeParse(data);
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      throw new OrchError('invalid_input', `${file} is invalid: ${formatFieldIssues(issues)}`, { file, issues });
+    }
+    return parsed.data;
+  }
 }
 
-/** Node-by-node changes reach the file at most this often while a run executes. */
+/** Node-by-node changes reach the journal at most this often while a run executes. */
 export const RECORD_WRITE_INTERVAL_MS = 100;
+/** The record is rewritten whole once its journal exceeds the record's size plus this. */
+const JOURNAL_SLACK_BYTES = 16 * 1024;
 
 /**
- * The record of a run this process executes. Node-by-node changes are written behind the run, at
- * most every 100 ms (a 500-node plan would otherwise rewrite a growing record a thousand times);
- * pauses, outcomes and adapter scratch data are written at once (`save`). The checkpoints are what
- * a run resumes from; after a crash the record is brought up to date from them (see
- * `RunSession.reconcile`). A background write that fails makes the next change throw, so the run
- * stops `blocked` as with any other failed write. In memory mode only `save` writes.
+ * The record of a run this process executes. Node-by-node changes are appended behind the run to
+ * the record's journal, at most every 100 ms, as the node entries and fields that changed (not
+ * fsynced: they survive a crash of the process; after a power loss the record is brought up to date
+ * from the checkpoints, see `RunSession.reconcile`). Pauses and outcomes rewrite the record whole at
+ * once (`save`); adapter scratch data is appended and fsynced at once (`saveScratch`). So bytes
+ * written grow with the changes, never with the record's size per node. A background write that
+ * fails makes the next change throw, so the run stops `blocked` as with any other failed write. In
+ * memory mode only `save` writes (when the run stops or waits).
  */
 export class LiveRecord {
   private readonly writer: CoalescingWriter;
+  private readonly changes = new RecordChanges();
   private timer?: NodeJS.Timeout;
   private failure?: unknown;
+  /** Version of the record file journal lines apply to (unknown until this process wrote it whole). */
+  private version?: string;
+  private recordBytes = 0;
+  private journalBytes = 0;
+  private wantWhole = false;
+  private wantSync = false;
 
   constructor(
     readonly record: RunRecord,
     private readonly records: RunRecords,
   ) {
-    // writeJsonFile serialises synchronously when called, so each write is a snapshot.
-    this.writer = new CoalescingWriter(() => this.records.write(this.record, { trusted: true }));
+    // The content is taken when a write starts, so each write is a snapshot.
+    this.writer = new CoalescingWriter(() => this.persist());
   }
 
   /** Marks the record changed; in JSON mode it is written soon. Throws if a background write failed. */
@@ -101,17 +169,23 @@ export class LiveRecord {
     }, RECORD_WRITE_INTERVAL_MS);
   }
 
-  /** Writes the record now, whatever the mode (the run stopped, waits, or an adapter saved scratch data). */
+  /** Writes the record whole now, whatever the mode (the run stopped or waits). */
   async save(): Promise<void> {
     this.record.updatedAt = new Date().toISOString();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    try {
-      await this.writer.request();
-      this.failure = undefined;
-    } catch (error) {
-      throw new StateWriteError(error);
-    }
+    this.wantWhole = true;
+    await this.writeNow();
+  }
+
+  /**
+   * An adapter stored scratch data that must survive a crash (a timer's target, a move in
+   * progress): in JSON mode the change reaches the disk before this returns; in memory mode it
+   * stays in memory, like the rest of the run.
+   */
+  async saveScratch(): Promise<void> {
+    if (this.record.mode !== 'json') return this.changed();
+    this.record.updatedAt = new Date().toISOString();
+    this.wantSync = true;
+    await this.writeNow();
   }
 
   /** Waits for writes in flight and writes what is still pending. */
@@ -122,5 +196,44 @@ export class LiveRecord {
       await this.writer.request().catch(() => undefined);
     }
     await this.writer.idle();
+  }
+
+  private async writeNow(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    try {
+      await this.writer.request();
+      this.failure = undefined;
+    } catch (error) {
+      throw new StateWriteError(error);
+    }
+  }
+
+  /** One write: the changes as a journal line, or the record whole (first write, save, a long journal). */
+  private async persist(): Promise<void> {
+    const whole = this.wantWhole || this.version === undefined || this.journalBytes > this.recordBytes + JOURNAL_SLACK_BYTES;
+    const sync = this.wantSync;
+    this.wantWhole = false;
+    this.wantSync = false;
+    if (!whole) {
+      const line = this.changes.next(this.record, this.version!);
+      if (line === undefined) return;
+      this.journalBytes += Buffer.byteLength(line);
+      try {
+        await this.records.append(this.record.runId, line, sync);
+      } catch (error) {
+        // The next write is whole, so nothing in the lost line is missing afterwards.
+        this.version = undefined;
+        throw error;
+      }
+      return;
+    }
+    const snapshot = structuredClone(this.record);
+    this.changes.reset(snapshot);
+    this.version = undefined;
+    const version = await this.records.write(snapshot, { trusted: true });
+    this.version = version;
+    this.recordBytes = Buffer.byteLength(toStoredJson(snapshot));
+    this.journalBytes = 0;
   }
 }
