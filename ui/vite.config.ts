@@ -58,6 +58,11 @@ export default defineConfig({
       preserveEntrySignatures: 'strict',
       output: {
         entryFileNames: (chunk) => (chunk.name.startsWith('shared/') ? '[name].js' : 'assets/[name]-[hash].js'),
+        // Library code goes to content-hashed chunks (cached for good); the stably named /shared/
+        // entries only re-export them, so a page load revalidates a few hundred bytes, not React Flow.
+        codeSplitting: {
+          groups: [{ name: 'xyflow', test: /node_modules[\\/](@xyflow|d3-[a-z]+|zustand|classcat)[\\/]/ }],
+        },
       },
     },
   },

@@ -48,6 +48,17 @@ export function eventMatches(filter: EventFilter, event: OrchEvent): boolean {
   return wanted.some((w) => w === '*' || w === event.type || w === topic);
 }
 
+/** Outside React: calls `handler` for every live event matching `filter` until the returned function is called. */
+export function subscribeEvents(filter: EventFilter, handler: (event: OrchEvent) => void): () => void {
+  const listener = (event: OrchEvent) => {
+    if (eventMatches(filter, event)) handler(event);
+  };
+  runtime.eventListeners.add(listener);
+  return () => {
+    runtime.eventListeners.delete(listener);
+  };
+}
+
 /** Calls `handler` for every live event matching `filter` while the component is mounted. */
 export function useEvents(filter: EventFilter, handler: (event: OrchEvent) => void): void {
   const ref = useRef({ filter, handler });

@@ -19,6 +19,7 @@ export { navigate, setOperator } from './runtime';
 export {
   eventMatches,
   Link,
+  subscribeEvents,
   useApi,
   useConnection,
   useEvents,

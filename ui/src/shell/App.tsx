@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useApi, useConnection, usePath } from '../sdk/index';
 import type { PanelInfo } from '../sdk/wire';
 import { ConnectionBadge, MaintenanceNotice } from './ConnectionViews';
 import { McpStatus } from './McpStatus';
 import { OperatorControl } from './OperatorControl';
+import { loadPanel } from './panel-modules';
 import { PanelHost } from './PanelHost';
 import { mainPanels, matchRoute, panelSegment } from './route-match';
 import { ThemeToggle } from './ThemeToggle';
@@ -18,6 +19,10 @@ export function App() {
   const sidebar = list.filter((p) => p.slot === 'sidebar').sort((a, b) => a.order - b.order);
   const status = list.filter((p) => p.slot === 'status').sort((a, b) => a.order - b.order);
   const inert = !connection.interactive;
+  // Start loading every panel module as soon as the list is known, not when a panel first shows.
+  useEffect(() => {
+    for (const panel of list) loadPanel(panel).catch(() => undefined);
+  }, [panels.data]);
 
   return (
     <div className="flex flex-col h-full bg-base-200 text-base-content" data-phase={connection.phase}>

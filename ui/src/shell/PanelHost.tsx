@@ -1,6 +1,6 @@
-import { Component, Suspense, use, useMemo, useState, type ReactNode } from 'react';
+import { Component, useEffect, useState, type ReactNode } from 'react';
 import type { PanelInfo } from '../sdk/wire';
-import { loadPanel } from './panel-modules';
+import { loadPanel, type PanelComponent } from './panel-modules';
 
 interface BoundaryProps {
   panel: PanelInfo;
@@ -51,26 +51,38 @@ export function PanelErrorCard({ panel, error, onRetry }: { panel: PanelInfo; er
   );
 }
 
-function LoadedPanel({ panel, loading, route }: { panel: PanelInfo; loading: Promise<Awaited<ReturnType<typeof loadPanel>>>; route: string[] }) {
-  const Panel = use(loading);
-  return <Panel panelId={panel.id} route={route} />;
-}
-
-/** One panel: loaded at run time from its plugin, inside its own error boundary. */
+/**
+ * One panel: loaded at run time from its plugin, inside its own error boundary. Loading is plain
+ * state rather than Suspense: React throttles revealing a suspended boundary by up to 300 ms,
+ * which would be most of the time a panel takes to open.
+ */
 export function PanelHost({ panel, route }: { panel: PanelInfo; route: string[] }) {
   const [attempt, setAttempt] = useState(0);
-  const loading = useMemo(() => loadPanel(panel), [panel.moduleUrl, panel.id, panel.apiVersion, attempt]);
+  const [loaded, setLoaded] = useState<{ key: string; Panel?: PanelComponent; error?: Error } | null>(null);
+  const key = `${panel.moduleUrl}#${panel.id}@${panel.apiVersion}/${attempt}`;
+  useEffect(() => {
+    let current = true;
+    loadPanel(panel).then(
+      (Panel) => current && setLoaded({ key, Panel }),
+      (error: Error) => current && setLoaded({ key, error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [key]);
+  const retry = () => setAttempt((n) => n + 1);
+  if (!loaded || loaded.key !== key) {
+    return (
+      <div className="flex items-center gap-2 p-6 opacity-70" data-testid="panel-loading">
+        <span className="loading loading-spinner loading-sm" /> Loading {panel.title}…
+      </div>
+    );
+  }
+  if (loaded.error || !loaded.Panel) return <PanelErrorCard panel={panel} error={loaded.error ?? new Error('no component')} onRetry={retry} />;
+  const Panel = loaded.Panel;
   return (
-    <PanelErrorBoundary key={`${panel.pluginId}/${panel.id}/${attempt}`} panel={panel} onReset={() => setAttempt((n) => n + 1)}>
-      <Suspense
-        fallback={
-          <div className="flex items-center gap-2 p-6 opacity-70" data-testid="panel-loading">
-            <span className="loading loading-spinner loading-sm" /> Loading {panel.title}…
-          </div>
-        }
-      >
-        <LoadedPanel panel={panel} loading={loading} route={route} />
-      </Suspense>
+    <PanelErrorBoundary key={key} panel={panel} onReset={retry}>
+      <Panel panelId={panel.id} route={route} />
     </PanelErrorBoundary>
   );
 }

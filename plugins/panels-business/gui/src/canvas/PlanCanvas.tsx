@@ -1,4 +1,4 @@
-import { memo, useMemo, useState, type MouseEvent } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { NODE_ICONS, formatDuration, label } from '../ui';
 import { defaultFolded, layoutPlan, type LaidOutNode, type LayoutPlanNode } from './block-layout';
@@ -145,11 +145,19 @@ export function PlanCanvas({ root, store, onSelect, className }: PlanCanvasProps
   const layout = useMemo(() => layoutPlan(root, folded), [root, folded]);
   const nodes = useMemo(() => toFlow(layout.nodes, toggle), [layout, toggle]);
   const edges = useMemo<Edge[]>(() => layout.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, type: 'straight' })), [layout]);
-  const small = layout.height <= 640 && layout.width <= 1100;
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [box, setBox] = useState<{ width: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    if (wrapper.current) setBox({ width: wrapper.current.clientWidth, height: wrapper.current.clientHeight });
+  }, []);
+  // A plan that fits opens whole; a bigger one opens at zoom 1 on its top, centred (never a speck).
+  const fits = box !== null && layout.width + 48 <= box.width && layout.height + 32 <= box.height;
+  const small = box !== null && layout.width * 0.6 <= box.width && layout.height * 0.6 <= box.height;
+  const viewport = { x: box ? Math.round((box.width - layout.width) / 2) : 24, y: 16, zoom: 1 };
   return (
     <StatusContext.Provider value={store ?? null}>
-      <div className={className ?? 'h-[560px] w-full rounded-box border border-base-300 bg-base-100'} data-testid="plan-canvas" data-nodes={layout.nodes.length}>
-        <ReactFlow<CanvasNode>
+      <div ref={wrapper} className={className ?? 'h-[560px] w-full rounded-box border border-base-300 bg-base-100'} data-testid="plan-canvas" data-nodes={layout.nodes.length}>
+        {box && <ReactFlow<CanvasNode>
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
@@ -159,14 +167,14 @@ export function PlanCanvas({ root, store, onSelect, className }: PlanCanvasProps
           elementsSelectable
           minZoom={0.05}
           maxZoom={2}
-          {...(small ? { fitView: true, fitViewOptions: { maxZoom: 1, padding: 0.12 } } : { defaultViewport: { x: 24, y: 16, zoom: 1 } })}
+          {...(small && !fits ? { fitView: true, fitViewOptions: { maxZoom: 1, padding: 0.08 } } : { defaultViewport: viewport })}
           onNodeClick={(_, node) => onSelect?.(node.id)}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} />
           <MiniMap pannable zoomable className="!bg-base-200" nodeStrokeWidth={2} />
-        </ReactFlow>
+        </ReactFlow>}
       </div>
     </StatusContext.Provider>
   );

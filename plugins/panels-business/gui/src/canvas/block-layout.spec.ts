@@ -53,7 +53,7 @@ describe('panels-business: block layout of a plan', () => {
     const folded = defaultFolded(big);
     expect(folded.size).to.be.greaterThan(0);
     const visible = layoutPlan(big, folded).nodes.length;
-    expect(visible).to.be.lessThan(400);
+    expect(visible).to.be.within(60, 300);
   });
 
   it('lays out 1000 nodes in a few milliseconds', () => {

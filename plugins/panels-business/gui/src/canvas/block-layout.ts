@@ -92,14 +92,30 @@ export function countLeaves(node: LayoutPlanNode): number {
   return n;
 }
 
-/** Composites to fold when a plan opens: none for small plans, the deep ones for large plans. */
-export function defaultFolded(root: LayoutPlanNode, options: { maxOpenLeaves?: number; foldDepth?: number } = {}): Set<string> {
+/**
+ * Composites to fold when a plan opens: none for small plans; for large ones, every composite from
+ * the shallowest depth at which the boxes shown would pass `maxBoxes` (so a 1000-node plan opens
+ * with its outline readable and the deep parts folded, not as 16 boxes nor as 1000).
+ */
+export function defaultFolded(root: LayoutPlanNode, options: { maxOpenLeaves?: number; maxBoxes?: number } = {}): Set<string> {
   const folded = new Set<string>();
   if (countLeaves(root) <= (options.maxOpenLeaves ?? 150)) return folded;
-  const depthLimit = options.foldDepth ?? 3;
+  const perDepth: number[] = [];
+  const count = (node: LayoutPlanNode, depth: number) => {
+    perDepth[depth] = (perDepth[depth] ?? 0) + 1;
+    for (const { child } of childrenOf(node)) count(child, depth + 1);
+  };
+  count(root, 1);
+  // Folding the composites at depth L shows every node of depth <= L.
+  let limit = 2;
+  let shown = (perDepth[1] ?? 0) + (perDepth[2] ?? 0);
+  while (limit + 1 < perDepth.length && shown + (perDepth[limit + 1] ?? 0) <= (options.maxBoxes ?? 300)) {
+    limit++;
+    shown += perDepth[limit] ?? 0;
+  }
   const walk = (node: LayoutPlanNode, depth: number) => {
     if (!isComposite(node)) return;
-    if (depth >= depthLimit) {
+    if (depth >= limit) {
       folded.add(node.id);
       return;
     }
