@@ -8,6 +8,11 @@ export function createTerminalIO(json: boolean): CommandIO {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    notice(text) {
+      if (json) return;
+      const dim = process.stderr.isTTY && !process.env.NO_COLOR;
+      process.stderr.write(`${dim ? `\x1b[2m${text}\x1b[22m` : text}\n`);
+    },
   };
 }
 
@@ -23,5 +28,6 @@ export function createBufferedIO(json = false): CommandIO & { stdout: string[]; 
     out: (text) => void stdout.push(text),
     err: (text) => void stderr.push(text),
     printJson: (value) => void stdout.push(JSON.stringify(value, null, 2)),
+    notice: (text) => void (json || stderr.push(text)),
   };
 }

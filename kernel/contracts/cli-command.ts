@@ -11,6 +11,8 @@ export interface CommandIO {
   err(text: string): void;
   /** Prints `value` as pretty JSON on stdout, newline-terminated. */
   printJson(value: unknown): void;
+  /** A dim line on stderr saying where an answer comes from or what happens meanwhile; nothing with `--json`. */
+  notice(text: string): void;
 }
 
 export interface CliCommand {

@@ -59,3 +59,53 @@ export const REPLY = Symbol.for('orch.HttpReply');
 export function isReply(value: unknown): value is HttpReply {
   return typeof value === 'object' && value !== null && REPLY in value;
 }
+
+/**
+ * A route's contract without its handler: what the server validates and what a client may rely on.
+ * Declared once in the owning plugin's `api/`, served with `serveRoute` and called with the typed
+ * client, so the route table, the OpenAPI document and the client cannot drift apart.
+ */
+export interface RouteContract<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  method: HttpRoute['method'];
+  path: string;
+  summary: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Status of a success (200 unless given) and the schema of its body. */
+  status?: 200 | 201 | 202;
+  response: R;
+}
+
+/** Identity function that keeps a contract's schema types. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  contract: RouteContract<P, Q, B, R>,
+): RouteContract<P, Q, B, R> {
+  return contract;
+}
+
+/** The server side of a contract: its handler gets the validated request and returns the typed body. */
+export function serveRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  contract: RouteContract<P, Q, B, R>,
+  handle: (request: HttpRequest<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R>>,
+): HttpRoute {
+  const status = contract.status ?? 200;
+  return {
+    method: contract.method,
+    path: contract.path,
+    summary: contract.summary,
+    params: contract.params,
+    query: contract.query,
+    body: contract.body,
+    responses: { [status]: contract.response },
+    handle: async (request) => {
+      const body = await handle(request);
+      return status === 200 ? body : reply(status, body);
+    },
+  };
+}

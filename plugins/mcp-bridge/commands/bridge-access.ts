@@ -1,7 +1,7 @@
 import { inject, injectable, optional } from 'inversify';
 import { ProcessContext, type CommandIO } from '../../../kernel/index.js';
-import { McpBridge, type BridgeAliasStatus, type McpToolInfo, type ToolResult } from '../api/index.js';
-import { ServerLink } from '../../server/api/index.js';
+import { BridgeApi, McpBridge, type BridgeAliasStatus, type McpToolInfo, type ToolResult } from '../api/index.js';
+import { serverOrLocal, ServerLink, type AccessVia, type ApiClient } from '../../server/api/index.js';
 
 export interface ToolCallRequest {
   alias: string;
@@ -13,7 +13,6 @@ export interface ToolCallRequest {
 
 /** The bridge as a CLI command reaches it: the live server's (REST) or a private session of its own. */
 export interface BridgeView {
-  readonly via: 'server' | 'local';
   /** Local: connects every alias first, so the table shows what can be reached now. */
   status(): Promise<BridgeAliasStatus[]>;
   tools(alias: string): Promise<McpToolInfo[]>;
@@ -32,14 +31,12 @@ export class BridgeAccess {
     @inject(ServerLink) @optional() private readonly link: ServerLink | undefined,
   ) {}
 
-  async open(io: CommandIO): Promise<BridgeView> {
-    const location = await this.link?.locate();
-    if (location && this.link) {
-      notice(io, `(through the Orch server at ${location.baseUrl}, pid ${location.pid})`);
-      return remoteView(this.link);
-    }
-    notice(io, '(no Orch server running — opened a private MCP session for this command)');
-    return this.localView();
+  open(io: CommandIO): Promise<BridgeView & { readonly via: AccessVia }> {
+    return serverOrLocal(io, this.link, {
+      remote: remoteView,
+      local: () => this.localView(),
+      localNotice: 'opened a private MCP session for this command',
+    });
   }
 
   private localView(): BridgeView {
@@ -47,7 +44,6 @@ export class BridgeAccess {
     const operator = this.process.operator;
     const shutdown = this.process.shutdownSignal;
     return {
-      via: 'local',
       async status() {
         await bridge.connect().catch(() => undefined); // failures show up in the table
         return bridge.status();
@@ -63,20 +59,10 @@ export class BridgeAccess {
   }
 }
 
-function remoteView(link: ServerLink): BridgeView {
-  const enc = encodeURIComponent;
+function remoteView(client: ApiClient): BridgeView {
   return {
-    via: 'server',
-    status: async () => (await link.request<{ servers: BridgeAliasStatus[] }>('GET', '/mcp/servers')).servers,
-    tools: async (alias) => (await link.request<{ tools: McpToolInfo[] }>('GET', `/mcp/servers/${enc(alias)}/tools`)).tools,
-    call: (request) =>
-      link.request('POST', `/mcp/servers/${enc(request.alias)}/tools/${enc(request.tool)}/call`, { args: request.args, timeoutMs: request.timeoutMs }),
+    status: async () => (await client.call(BridgeApi.servers)).servers,
+    tools: async (alias) => (await client.call(BridgeApi.tools, { params: { alias } })).tools,
+    call: (request) => client.call(BridgeApi.call, { params: { alias: request.alias, tool: request.tool }, body: { args: request.args, timeoutMs: request.timeoutMs } }),
   };
-}
-
-/** A dim line on stderr saying where the answer comes from (stdout stays clean for --json). */
-function notice(io: CommandIO, text: string): void {
-  if (io.json) return;
-  const dim = process.stderr.isTTY && !process.env.NO_COLOR;
-  io.err(dim ? `\x1b[2m${text}\x1b[22m` : text);
 }
