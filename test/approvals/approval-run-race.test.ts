@@ -4,10 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { ApprovalRecord } from '../../plugins/approvals/api/index.js';
+import { lockStats, resetLockStats } from '../../kernel/index.js';
+import { ApprovalStore, type ApprovalRecord } from '../../plugins/approvals/api/index.js';
 import { CompletedFileSchema, PendingFileSchema } from '../../plugins/approvals/approval-files.js';
 import type { RunRecord } from '../../plugins/executor/api/index.js';
+import { sampleRequest } from '../support/approvals-helpers.js';
 import { createExecutorHome, planOf, task, type ExecutorHome } from '../support/executor-home.js';
+import { createTestHome } from '../support/test-home.js';
 import { OrchProcess, runOrch } from '../support/server-process.js';
 
 const decider = fileURLToPath(new URL('../fixtures/approvals-race/decide-ids.ts', import.meta.url));
@@ -121,5 +124,41 @@ describe('Approvals: 100 decisions at once on 10 running plans', function () {
     expect(completed.map((r) => r.id).sort()).to.deep.equal([...ids].sort());
     expect(PendingFileSchema.parse(JSON.parse(await readFile(join(home.dir, 'state', 'approvals', 'pending.json'), 'utf8'))).approvals).to.deep.equal([]);
     console.log(`      (100 decisions — 70 REST, 10 CLI, 20 by a second process — took ${decidedMs} ms; all ${RUNS} runs completed ${doneMs} ms after the first decision)`);
+  });
+
+  it('measures the lock: 100 requests then 100 decisions at once, with a second process deciding 20 of them', async () => {
+    const measured = await createTestHome();
+    try {
+      const kernel = await measured.boot({ only: ['approvals'] });
+      await kernel.start();
+      const store = kernel.get<ApprovalStore>(ApprovalStore);
+      const lock = join(measured.dir, 'state', 'approvals', 'approvals');
+      resetLockStats(lock);
+      const requested = await Promise.all(Array.from({ length: 100 }, (_, i) => store.request(sampleRequest({ runId: `run-${i % 10}`, nodeId: `gate${i}`, key: `gate${i}` }))));
+      const requests = lockStats(lock);
+      const requestHolds = requests.acquisitions;
+      resetLockStats(lock);
+      const ids = requested.map((r) => r.id);
+      const began = Date.now();
+      const [, other] = await Promise.all([
+        Promise.all(ids.slice(0, 80).map((id) => store.decide(id, { outcome: 'approved', operator: 'mo', comment: '', via: 'api' }))),
+        decideInChild(measured.dir, ids.slice(80)),
+      ]);
+      const tookMs = Date.now() - began;
+      const decisions = lockStats(lock);
+      expect(other.failed).to.deep.equal([]);
+      expect((await store.list({ includeCompleted: true })).filter((r) => r.decision)).to.have.length(100);
+      // Group commit: far fewer holds than changes.
+      expect(requestHolds).to.be.below(50);
+      expect(decisions.acquisitions).to.be.below(50);
+      const p = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * q) / 100))] ?? 0;
+      console.log(
+        `      (100 requests: ${requestHolds} lock holds; 80 decisions here + 20 in another process: ${decisions.acquisitions} holds here, ` +
+          `hold p50 ${p(decisions.holds, 50)} ms / max ${Math.max(...decisions.holds)} ms, wait max ${Math.max(...decisions.waits)} ms, ${tookMs} ms in all)`,
+      );
+      await kernel.stop();
+    } finally {
+      await measured.cleanup();
+    }
   });
 });
