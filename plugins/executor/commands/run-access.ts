@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject, injectable, optional } from 'inversify';
 import { EventBus, ProcessContext, type CommandIO } from '../../../kernel/index.js';
-import { RunService, type RunCheckpointInfo, type RunRecord } from '../api/index.js';
+import { RunService, type RunCheckpointInfo, type RunListItem, type RunListPage, type RunRecord } from '../api/index.js';
 import { ServerLink } from '../../server/api/index.js';
-import { filterRuns } from '../http/run-routes.js';
+import { pageOfRuns, RUN_PAGE_MAX } from '../http/run-list-page.js';
 import { dim } from './run-text.js';
 
 export type PlanRef = { planId: string; version?: number } | { document: unknown; source: string };
@@ -16,7 +16,8 @@ export interface RunsView {
   resume(runId: string, options: { retryNode?: string; skipNode?: string }, onProgress: (r: RunRecord) => void): Promise<RunRecord>;
   replay(runId: string, options: { from?: string }, onProgress: (r: RunRecord) => void): Promise<RunRecord>;
   get(runId: string): Promise<RunRecord>;
-  list(filter: { status?: string; planId?: string; limit?: number }): Promise<RunRecord[]>;
+  /** Runs, newest first, as lists show them (light items); every one that matches unless `limit`. */
+  list(filter: { status?: string; planId?: string; limit?: number }): Promise<RunListItem[]>;
   cancel(runId: string): Promise<RunRecord>;
   history(runId: string): Promise<RunCheckpointInfo[]>;
 }
@@ -74,7 +75,7 @@ export class RunAccess {
         }),
       replay: (runId, options, onProgress) => follow(onProgress, () => runs.replay(runId, { operator, from: options.from, wait: true })),
       get: (runId) => runs.get(runId),
-      list: async (filter) => filterRuns(await runs.list(), filter),
+      list: async (filter) => pageOfRuns(await runs.list(), filter, Number.POSITIVE_INFINITY).runs,
       cancel: (runId) => runs.cancel(runId, { operator }),
       history: (runId) => runs.history(runId),
     };
@@ -126,12 +127,20 @@ function remoteView(link: ServerLink): RunsView {
     },
     get,
     async list(filter) {
-      const query = new URLSearchParams(
-        Object.entries(filter)
-          .filter(([, v]) => v !== undefined)
-          .map(([k, v]): [string, string] => [k, String(v)]),
-      ).toString();
-      return (await link.request<{ runs: RunRecord[] }>('GET', `/runs${query ? `?${query}` : ''}`)).runs;
+      // The server answers a page at a time: follow the cursors until the limit or the last page.
+      const runs: RunListItem[] = [];
+      let before: string | null = null;
+      do {
+        const wanted = filter.limit === undefined ? RUN_PAGE_MAX : Math.min(RUN_PAGE_MAX, filter.limit - runs.length);
+        const query = new URLSearchParams({ limit: String(wanted) });
+        if (filter.status) query.set('status', filter.status);
+        if (filter.planId) query.set('planId', filter.planId);
+        if (before) query.set('before', before);
+        const page: RunListPage = await link.request<RunListPage>('GET', `/runs?${query}`);
+        runs.push(...page.runs);
+        before = page.nextCursor;
+      } while (before && (filter.limit === undefined || runs.length < filter.limit));
+      return runs;
     },
     cancel: async (runId) => (await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/cancel`)).run,
     history: async (runId) => (await link.request<{ checkpoints: RunCheckpointInfo[] }>('GET', `/runs/${enc(runId)}/history`)).checkpoints,

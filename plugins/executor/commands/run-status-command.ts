@@ -19,7 +19,7 @@ export class RunStatusCommand implements CliCommand {
     } else {
       const [newest] = await view.list({ limit: 1 });
       if (!newest) throw new OrchError('not_found', 'No runs yet. Start one with `orch run:auto <plan-file|plan-id>`.');
-      record = newest;
+      record = await view.get(newest.runId);
       if (!io.json) io.err(dim(`(the newest run; \`orch run:list\` shows the others)`));
     }
     if (io.json) {

@@ -1,4 +1,4 @@
-import type { NodeRunState, NodeStatus, RunRecord, RunStatus } from '../api/index.js';
+import type { NodeRunState, NodeStatus, RunListItem, RunRecord, RunStatus } from '../api/index.js';
 
 /** How runs and nodes read in a terminal: symbols, colours (unless NO_COLOR or not a TTY), times. */
 
@@ -97,9 +97,11 @@ export function nodeDetail(node: NodeRunState): string {
 }
 
 /** `3/12 done · 2 running · 1 waiting` */
-export function progressCounts(record: RunRecord): string {
-  const nodes = Object.values(record.nodes);
-  const count = (...statuses: NodeStatus[]) => nodes.filter((n) => statuses.includes(n.status)).length;
+export function progressCounts(record: RunRecord | RunListItem): string {
+  const counts = 'counts' in record ? record.counts : undefined;
+  const nodes = 'nodes' in record ? Object.values(record.nodes) : [];
+  const count = (...statuses: NodeStatus[]) =>
+    counts ? statuses.reduce((sum, s) => sum + (counts[s] ?? 0), 0) : nodes.filter((n) => statuses.includes(n.status)).length;
   const done = count('succeeded', 'skipped');
   // Out of how many is shown while the run goes on; a finished run may have skipped branches.
   const finished = ['completed', 'failed', 'cancelled'].includes(record.status);

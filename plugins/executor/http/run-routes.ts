@@ -1,9 +1,19 @@
+import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { reply, type HttpRoute, type HttpRoutes } from '../../../kernel/index.js';
-import { RunService, type RunRecord } from '../api/index.js';
+import { OrchError, redactSecrets, reply, type HttpRoute, type HttpRoutes } from '../../../kernel/index.js';
+import { RunListPageSchema, RunNodeDetailSchema, RunTimelineSchema, type RunNodeDetail, type RunRecord, type RunTimeline } from '../api/index.js';
+import { PlanStore, isCompositeNode } from '../../plans/api/index.js';
+import { ExecutorRunService } from '../run/executor-run-service.js';
+import { suggestRemedy } from '../run/operations-log.js';
+import { readJournal, JOURNAL_LINES_KEPT } from '../run/run-journal.js';
+import { nodeActions, runActions, type ActionContext } from './run-actions.js';
+import { pageOfRuns, RunListQuerySchema } from './run-list-page.js';
+import { buildTimeline, leafHistory, planParamsOf, planPositions } from './run-timeline.js';
 
 const RunParams = z.strictObject({ runId: z.string().min(1) });
+const NodeParams = z.strictObject({ runId: z.string().min(1), nodeId: z.string().min(1) });
+const JournalQuery = z.strictObject({ limit: z.coerce.number().int().positive().max(JOURNAL_LINES_KEPT).optional() });
 
 /** Body of `POST /api/runs`: a stored plan (`planId`, optional `version`) or a plan document. */
 export const StartRunBodySchema = z
@@ -33,25 +43,24 @@ export const ReplayRunBodySchema = z.strictObject({
   wait: z.boolean().default(false),
 });
 
-const ListQuery = z.strictObject({
-  status: z.string().optional(),
-  planId: z.string().optional(),
-  limit: z.coerce.number().int().positive().optional(),
-});
-
 /** The Executor over REST, under `/api/runs` (the server plugin mounts and validates). */
 @injectable()
 export class RunRoutes implements HttpRoutes {
-  constructor(@inject(RunService) private readonly runs: RunService) {}
+  constructor(
+    @inject(ExecutorRunService) private readonly runs: ExecutorRunService,
+    @inject(PlanStore) private readonly plans: PlanStore,
+  ) {}
 
   routes(): HttpRoute[] {
     return [
       {
         method: 'GET',
         path: '/runs',
-        summary: 'Runs, newest first (filters: status, planId, limit)',
-        query: ListQuery,
-        handle: async ({ query }) => ({ runs: filterRuns(await this.runs.list(), query) }),
+        summary:
+          'Runs, newest first, a page at a time: { runs: [light items with node counts], nextCursor } (limit ≤ 500, default 100; before = the previous nextCursor; filters: status (comma-separated), planId, version, operator, from, to)',
+        query: RunListQuerySchema,
+        responses: { 200: RunListPageSchema },
+        handle: async ({ query }) => pageOfRuns(await this.runs.list(), query),
       },
       {
         method: 'POST',
@@ -67,9 +76,39 @@ export class RunRoutes implements HttpRoutes {
       {
         method: 'GET',
         path: '/runs/:runId',
-        summary: 'One run record: status, per-node status, attempts, timings, what it waits for',
+        summary: 'One run record: status, per-node status, attempts, timings, what it waits for, and the actions it allows now',
         params: RunParams,
-        handle: async ({ params }) => ({ run: await this.runs.get(params.runId) }),
+        handle: async ({ params }) => {
+          const run = await this.runs.get(params.runId);
+          return { run: { ...run, actions: runActions(run, this.context(run)) } };
+        },
+      },
+      {
+        method: 'GET',
+        path: '/runs/:runId/timeline',
+        summary: 'Every plan node in plan order with its parent and depth, every attempt of every leaf (each retry, each loop iteration), the branch each conditional took, where each loop is, and the actions the run and each node allow now',
+        params: RunParams,
+        responses: { 200: RunTimelineSchema },
+        handle: async ({ params }) => this.timeline(params.runId),
+      },
+      {
+        method: 'GET',
+        path: '/runs/:runId/nodes/:nodeId',
+        summary: "One node of a run in full: its parameters from the plan, its whole output from the latest checkpoint, every attempt, the error and the operations-log remedy when it was handed to a person, the actions it allows now",
+        params: NodeParams,
+        responses: { 200: RunNodeDetailSchema },
+        handle: async ({ params }) => this.node(params.runId, params.nodeId),
+      },
+      {
+        method: 'GET',
+        path: '/runs/:runId/events',
+        summary: "The run's event journal (state/runs/<runId>/events.jsonl, JSON mode only): its newest events, oldest first (limit ≤ 5000)",
+        params: RunParams,
+        query: JournalQuery,
+        handle: async ({ params, query }) => {
+          await this.runs.get(params.runId);
+          return { runId: params.runId, events: await readJournal(this.runs.journalFileOf(params.runId), query.limit) };
+        },
       },
       {
         method: 'POST',
@@ -105,10 +144,99 @@ export class RunRoutes implements HttpRoutes {
       },
     ];
   }
+
+  private context(record: RunRecord, replayableNodes?: ReadonlySet<string>): ActionContext {
+    return contextOf(record, replayableNodes);
+  }
+
+  /** Nodes a replay can start from: those right after one of the kept checkpoints. */
+  private async replayableNodes(record: RunRecord): Promise<Set<string> | undefined> {
+    if (!contextOf(record).replayable) return undefined;
+    try {
+      return new Set((await this.runs.history(record.runId)).flatMap((c) => c.next));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async timeline(runId: string): Promise<RunTimeline> {
+    const record = await this.runs.get(runId);
+    const plan = await this.plans.get(record.planId, record.planVersion);
+    return buildTimeline(plan, record, this.context(record, await this.replayableNodes(record)));
+  }
+
+  private async node(runId: string, nodeId: string): Promise<RunNodeDetail> {
+    const record = await this.runs.get(runId);
+    const plan = await this.plans.get(record.planId, record.planVersion);
+    const position = planPositions(plan).find((p) => p.node.id === nodeId);
+    if (!position) {
+      throw new OrchError('not_found', `Plan ${plan.id} v${plan.version} of run ${runId} has no node "${nodeId}"`, { runId, nodeId });
+    }
+    const { node, parentId } = position;
+    const context = this.context(record, await this.replayableNodes(record));
+    const base = {
+      nodeId,
+      type: node.type,
+      ...(typeof node.title === 'string' ? { title: node.title } : {}),
+      ...(parentId !== undefined ? { parentId } : {}),
+      params: planParamsOf(node),
+      actions: nodeActions(record, nodeId, context),
+    };
+    const run = { runId, status: record.status, actions: runActions(record, context) };
+    if (isCompositeNode(node)) {
+      const composite = record.composites?.[nodeId];
+      const timeline = buildTimeline(plan, record, context).nodes.find((n) => n.nodeId === nodeId)!;
+      return {
+        node: {
+          ...base,
+          status: timeline.status,
+          attempts: [],
+          ...(composite?.branch !== undefined ? { branch: composite.branch } : {}),
+          ...(composite?.branchNodeId !== undefined ? { branchNodeId: composite.branchNodeId } : {}),
+          ...(composite?.index !== undefined ? { index: composite.index } : {}),
+          ...(composite?.count !== undefined ? { count: composite.count } : {}),
+          ...(composite?.iterations !== undefined ? { iterations: composite.iterations } : {}),
+        },
+        run,
+      };
+    }
+    const state = record.nodes[nodeId];
+    const outputs = await this.runs.latestOutputs(runId).catch(() => undefined);
+    const output =
+      outputs && nodeId in outputs
+        ? { output: redactSecrets(outputs[nodeId]), outputFrom: 'checkpoint' as const }
+        : state?.outputSummary !== undefined
+          ? { output: state.outputSummary, outputFrom: 'summary' as const }
+          : {};
+    const { attempts, attemptsDropped, iteration } = leafHistory(state);
+    const flagged = state?.status === 'needs_attention' && state.error !== undefined;
+    return {
+      node: {
+        ...base,
+        status: state?.status ?? 'pending',
+        ...output,
+        attempts,
+        ...(attemptsDropped !== undefined ? { attemptsDropped } : {}),
+        ...(iteration !== undefined ? { iteration } : {}),
+        ...(state?.error !== undefined ? { error: state.error } : {}),
+        ...(state?.decidedBy !== undefined ? { decidedBy: state.decidedBy } : {}),
+        ...(flagged
+          ? {
+              remedy: {
+                suggestion: suggestRemedy(state.error!),
+                commands: [`orch run:resume ${runId} --retry-node ${nodeId}`, `orch run:resume ${runId} --skip-node ${nodeId}`, `orch run:cancel ${runId}`],
+                log: this.runs.operationsLog.file,
+              },
+            }
+          : {}),
+      },
+      run,
+    };
+  }
 }
 
-export function filterRuns(runs: RunRecord[], filter: { status?: string; planId?: string; limit?: number }): RunRecord[] {
-  const statuses = filter.status ? new Set(filter.status.split(',').map((s) => s.trim())) : undefined;
-  const out = runs.filter((r) => (!statuses || statuses.has(r.status)) && (!filter.planId || r.planId === filter.planId));
-  return filter.limit ? out.slice(0, filter.limit) : out;
+/** How the route sees a run beyond its record (who executes it, whether it can be replayed). */
+function contextOf(record: RunRecord, replayableNodes?: ReadonlySet<string>): ActionContext {
+  const executingHere = record.status === 'running' && record.owner?.pid === process.pid && record.owner.host === hostname();
+  return { executingHere, replayable: record.mode === 'json' || executingHere, ...(replayableNodes ? { replayableNodes } : {}) };
 }

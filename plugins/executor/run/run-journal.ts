@@ -90,9 +90,10 @@ export class RunJournals {
   }
 
   /** Buffers the event when it names a tracked run. */
-  record(event: { runId?: unknown }): void {
-    if (typeof event.runId !== 'string') return;
-    const journal = this.journals.get(event.runId);
+  record(event: object): void {
+    const runId = (event as { runId?: unknown }).runId;
+    if (typeof runId !== 'string') return;
+    const journal = this.journals.get(runId);
     if (!journal) return;
     journal.append(event);
     this.timer ??= setTimeout(() => {

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { OrchError } from '../../../kernel/index.js';
+import type { RunListItem, RunListPage, RunRecord } from '../api/index.js';
+
+/** Runs per page when `limit` is not given, and the most one page holds. */
+export const RUN_PAGE_DEFAULT = 100;
+export const RUN_PAGE_MAX = 500;
+
+const Instant = z
+  .string()
+  .refine((text) => Number.isFinite(Date.parse(text)), { message: 'expected an ISO date or date-time, e.g. 2026-11-30 or 2026-11-30T12:00:00Z' });
+
+/** Query of `GET /api/runs`. */
+export const RunListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().positive().max(RUN_PAGE_MAX).optional(),
+  /** The `nextCursor` of the previous page: runs older than its last one. */
+  before: z.string().min(1).optional(),
+  /** One status or several, comma-separated. */
+  status: z.string().optional(),
+  planId: z.string().optional(),
+  version: z.coerce.number().int().positive().optional(),
+  operator: z.string().optional(),
+  /** Runs created at or after this instant. */
+  from: Instant.optional(),
+  /** Runs created before this instant. */
+  to: Instant.optional(),
+});
+export type RunListQuery = z.output<typeof RunListQuerySchema>;
+
+/**
+ * A page of runs, newest first (by creation time, then run id, so the order is total and never
+ * changes): each run appears exactly once across the pages of one listing, whatever starts or
+ * changes meanwhile (new runs are newer than any cursor). The cursor is opaque to clients.
+ */
+export function pageOfRuns(records: readonly RunRecord[], query: RunListQuery, defaultLimit = RUN_PAGE_DEFAULT): RunListPage {
+  const statuses = query.status ? new Set(query.status.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+  const from = query.from === undefined ? undefined : Date.parse(query.from);
+  const to = query.to === undefined ? undefined : Date.parse(query.to);
+  const after = query.before === undefined ? undefined : decodeCursor(query.before);
+  const matching = records
+    .filter((r) => {
+      if (statuses && !statuses.has(r.status)) return false;
+      if (query.planId !== undefined && r.planId !== query.planId) return false;
+      if (query.version !== undefined && r.planVersion !== query.version) return false;
+      if (query.operator !== undefined && r.operator !== query.operator) return false;
+      const created = Date.parse(r.createdAt);
+      if (from !== undefined && !(created >= from)) return false;
+      if (to !== undefined && !(created < to)) return false;
+      return after === undefined || compareNewestFirst(r, after) > 0;
+    })
+    .sort(compareNewestFirst);
+  const limit = query.limit ?? defaultLimit;
+  const page = matching.slice(0, limit);
+  const last = page.at(-1);
+  return { runs: page.map(toListItem), nextCursor: matching.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** What a list shows of a run. */
+export function toListItem(record: RunRecord): RunListItem {
+  return {
+    runId: record.runId,
+    planId: record.planId,
+    planVersion: record.planVersion,
+    ...(record.planName !== undefined ? { planName: record.planName } : {}),
+    status: record.status,
+    mode: record.mode,
+    operator: record.operator,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(record.finishedAt !== undefined ? { finishedAt: record.finishedAt } : {}),
+    ...(record.leafCount !== undefined ? { leafCount: record.leafCount } : {}),
+    counts: nodeCounts(record),
+    ...(record.error !== undefined ? { error: record.error } : {}),
+    ...(record.replayOf !== undefined ? { replayOf: record.replayOf } : {}),
+  };
+}
+
+/** Leaf nodes by status; nodes the run has not reached yet count as `pending` when the plan's leaf count is known. */
+export function nodeCounts(record: RunRecord): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const nodes = Object.values(record.nodes);
+  for (const node of nodes) counts[node.status] = (counts[node.status] ?? 0) + 1;
+  if (record.leafCount !== undefined && record.leafCount > nodes.length) counts.pending = (counts.pending ?? 0) + record.leafCount - nodes.length;
+  return counts;
+}
+
+type Position = Pick<RunRecord, 'createdAt' | 'runId'>;
+
+/** Negative when `a` comes first (is newer). */
+function compareNewestFirst(a: Position, b: Position): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId);
+}
+
+function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.runId]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return { createdAt: value[0], runId: value[1] };
+  } catch {
+    // Reported below.
+  }
+  throw new OrchError('invalid_input', `query.before: "${cursor}" is not a cursor this server gave (pass the nextCursor of the previous page)`, {
+    issues: [{ path: 'query.before', message: 'not a cursor from GET /api/runs' }],
+  });
+}
