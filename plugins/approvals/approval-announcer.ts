@@ -4,7 +4,7 @@ import { type ApprovalRecord } from './api/index.js';
 import type { ApprovalBook } from './approval-files.js';
 
 /**
- * Publishes `approval.requested`, `approval.resolved` and `approval.escalated` at most once per
+ * Publishes `approval.requested`, `approval.resolved`, `approval.withdrawn` and `approval.escalated` at most once per
  * approval in this process, whoever notices first: the store right after its own write, or the
  * file watcher when another process wrote. Remembering what was announced is what keeps a
  * decision from resuming a run twice.
@@ -64,6 +64,23 @@ export class ApprovalAnnouncer {
     if (!record.escalatedAt || !record.expiresAt || this.escalatedIds.has(record.id)) return false;
     this.escalatedIds.add(record.id);
     this.bus.publish({
+  /** A withdrawal (the run ended first) — once, like a decision. */
+  withdrawn(record: ApprovalRecord): boolean {
+    if (!record.withdrawal || this.resolvedIds.has(record.id)) return false;
+    this.requestedIds.add(record.id);
+    this.resolvedIds.add(record.id);
+    this.bus.publish({
+      type: 'approval.withdrawn',
+      approvalId: record.id,
+      runId: record.runId,
+      nodeId: record.nodeId,
+      title: record.title,
+      reason: record.withdrawal.reason,
+      runStatus: record.withdrawal.runStatus,
+    });
+    return true;
+  }
+
       type: 'approval.escalated',
       approvalId: record.id,
       runId: record.runId,

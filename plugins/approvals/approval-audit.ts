@@ -40,6 +40,19 @@ export class ApprovalAudit {
     });
   }
 
+  withdrawn(record: ApprovalRecord): void {
+    const withdrawal = record.withdrawal;
+    if (!withdrawal) return;
+    this.log.info(`Approval withdrawn (the run ended ${withdrawal.runStatus}): ${record.title}`, {
+      action: 'approval.withdrawn',
+      ...this.subject(record),
+      operator: 'system',
+      reason: withdrawal.reason,
+      runStatus: withdrawal.runStatus,
+      withdrawnAt: withdrawal.withdrawnAt,
+    });
+  }
+
   escalated(record: ApprovalRecord): void {
     this.log.warn(`Approval overdue and escalated (nobody decided before ${record.expiresAt}): ${record.title}`, {
       action: 'approval.escalated',

@@ -2,17 +2,29 @@ import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { isOrchError, JsonStore, OrchError, Paths } from '../../kernel/index.js';
-import { ApprovalDecisionSchema, ApprovalRequestSchema, type ApprovalRecord } from './api/index.js';
+import { ApprovalDecisionSchema, ApprovalRequestSchema, ApprovalWithdrawalSchema, type ApprovalRecord } from './api/index.js';
 
 /** `state/approvals/pending.json`: requests nobody has decided yet. */
 export const PendingFileSchema = z.strictObject({ approvals: z.array(ApprovalRequestSchema) });
-/** `state/approvals/completed.json`: decided requests, each with its decision — the audit record. */
+const CompletedRecordSchema = ApprovalRequestSchema.extend({
+  decision: ApprovalDecisionSchema.optional(),
+  withdrawal: ApprovalWithdrawalSchema.optional(),
+}).refine((r) => (r.decision === undefined) !== (r.withdrawal === undefined), {
+  message: 'a completed approval has a decision or a withdrawal (exactly one)',
+  path: ['decision'],
+});
+
+/**
+ * `state/approvals/completed.json`: the audit record — decided requests, each with its decision, and
+ * requests withdrawn because their run ended first, each with its withdrawal.
+ */
 export const CompletedFileSchema = z.strictObject({
-  approvals: z.array(ApprovalRequestSchema.extend({ decision: ApprovalDecisionSchema })),
+  approvals: z.array(CompletedRecordSchema),
 });
 
 export type PendingRecord = z.output<typeof ApprovalRequestSchema>;
-export type CompletedRecord = z.output<typeof CompletedFileSchema>['approvals'][number];
+export type CompletedRecord = z.output<typeof CompletedRecordSchema>;
+export type DecidedRecord = CompletedRecord & { decision: NonNullable<CompletedRecord['decision']> };
 
 /** Both files as one value; a transaction changes them together. */
 export interface ApprovalBook {
@@ -161,5 +173,5 @@ function reconcile(book: ApprovalBook): ApprovalBook & { repaired?: boolean } {
 }
 
 export function isCompleted(record: ApprovalRecord): record is CompletedRecord {
-  return record.decision !== undefined;
+  return record.decision !== undefined || record.withdrawal !== undefined;
 }

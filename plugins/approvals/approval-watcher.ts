@@ -124,13 +124,16 @@ export class ApprovalWatcher {
       this.announcer.escalated(record);
     }
     for (const record of book.completed) {
-      if (this.announcer.resolved(record)) {
+      if (record.decision && this.announcer.resolved(record)) {
         this.log.info(`Noticed approval ${record.id} ${record.decision.outcome} by ${record.decision.operator} in another process`, {
           approvalId: record.id,
           runId: record.runId,
           nodeId: record.nodeId,
           via: record.decision.via,
         });
+      }
+      if (record.withdrawal && this.announcer.withdrawn(record)) {
+        this.log.info(`Noticed approval ${record.id} withdrawn in another process: ${record.withdrawal.reason}`, { approvalId: record.id, runId: record.runId, nodeId: record.nodeId });
       }
     }
   }

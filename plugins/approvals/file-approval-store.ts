@@ -41,7 +41,8 @@ export class FileApprovalStore implements ApprovalStore {
     const now = new Date();
     const outcome = await this.files.transact((book) => {
       const waiting = book.pending.find((r) => r.runId === fields.runId && r.key === fields.key);
-      const existing: ApprovalRecord | undefined = waiting ?? book.completed.find((r) => r.runId === fields.runId && r.key === fields.key);
+      // A withdrawn request does not count: nobody decided it, and its run asking again means the run lives.
+      const existing: ApprovalRecord | undefined = waiting ?? book.completed.find((r) => r.runId === fields.runId && r.key === fields.key && !r.withdrawal);
       if (existing) {
         if (waiting && isDue(waiting, now)) {
           const expiry = expire(waiting, now);
@@ -132,6 +133,24 @@ export class FileApprovalStore implements ApprovalStore {
     return decided;
   }
 
+  async withdraw(runId: string, why: { reason: string; runStatus: string }): Promise<ApprovalRecord[]> {
+    const open = (book: ApprovalBook) => book.pending.filter((r) => r.runId === runId);
+    // Look before locking: most runs end with nothing open, and the lock is shared with every process.
+    if (open(await this.files.read()).length === 0) return [];
+    const withdrawnAt = new Date().toISOString();
+    const withdrawn = await this.files.transact((book) => {
+      const found = open(book);
+      if (found.length === 0) return { result: [] as CompletedRecord[] };
+      const moved: CompletedRecord[] = found.map((r) => ({ ...r, withdrawal: { outcome: 'withdrawn', reason: why.reason, runStatus: why.runStatus, withdrawnAt } }));
+      return { book: { pending: book.pending.filter((r) => r.runId !== runId), completed: [...book.completed, ...moved] }, result: moved };
+    });
+    for (const record of withdrawn) {
+      this.audit.withdrawn(record);
+      this.announcer.withdrawn(record);
+    }
+    return withdrawn;
+  }
+
   async expireDue(options: { runId?: string; now?: Date } = {}): Promise<ApprovalRecord[]> {
     const now = options.now ?? new Date();
     const due = (book: ApprovalBook) => book.pending.filter((r) => (options.runId === undefined || r.runId === options.runId) && isDue(r, now));
@@ -178,7 +197,15 @@ function applyExpiries(book: ApprovalBook, expiries: readonly Expiry[]): Approva
 }
 
 function alreadyDecided(record: CompletedRecord): OrchError {
-  const { operator, decidedAt, outcome, via } = record.decision;
+  if (record.withdrawal) {
+    const { reason, runStatus, withdrawnAt } = record.withdrawal;
+    return new OrchError(
+      'conflict',
+      `Approval ${record.id} was withdrawn at ${withdrawnAt} because its run ended (${runStatus}): ${reason}; there is no run left to act on the decision, so nothing was changed`,
+      { approvalId: record.id, withdrawal: record.withdrawal },
+    );
+  }
+  const { operator, decidedAt, outcome, via } = record.decision!;
   return new OrchError('conflict', `Approval ${record.id} was already decided by ${operator} at ${decidedAt} (${outcome} via ${via}); nothing was changed`, {
     approvalId: record.id,
     decision: record.decision,

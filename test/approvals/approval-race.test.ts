@@ -103,7 +103,7 @@ describe('Approvals: two processes deciding the same 100 approvals', function ()
 
     const completed = CompletedFileSchema.parse(JSON.parse(await readFile(completedFile, 'utf8'))).approvals;
     expect(completed).to.have.length(COUNT);
-    const winners = new Map(completed.map((r) => [r.id, r.decision.operator]));
+    const winners = new Map(completed.map((r) => [r.id, r.decision!.operator]));
     for (const id of alice.won) expect(winners.get(id)).to.equal('alice');
     for (const id of bob.won) expect(winners.get(id)).to.equal('bob');
     expect(PendingFileSchema.parse(JSON.parse(await readFile(pendingFile, 'utf8'))).approvals).to.deep.equal([]);

@@ -20,3 +20,5 @@ export const ApprovalEvents = {
 declare module '../../../kernel/index.js' {
   interface OrchEventMap extends EventPayloads<typeof ApprovalEvents> {}
 }
+  /** The run ended while the approval was open: nobody can decide it any more. */
+  'approval.withdrawn': z.object({ approvalId: z.string(), ...nodeRef, title: z.string(), reason: z.string(), runStatus: z.string() }),

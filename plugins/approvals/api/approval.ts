@@ -53,8 +53,25 @@ export const ApprovalRequestSchema = z.strictObject({
 });
 export type ApprovalRequest = z.output<typeof ApprovalRequestSchema>;
 
+/**
+ * Why nobody may decide any more: the run the request belongs to ended (cancelled, failed, or
+ * completed through another branch) while the request was open. Nobody decided; the record moves to
+ * `completed.json` with this instead of a decision, and a later decision is a `conflict`.
+ */
+export const ApprovalWithdrawalSchema = z.strictObject({
+  outcome: z.literal('withdrawn'),
+  /** E.g. `run run-… was cancelled by bob`. */
+  reason: z.string().min(1),
+  /** The run's final status: `cancelled`, `failed` or `completed`. */
+  runStatus: z.string().min(1),
+  withdrawnAt: z.string(),
+});
+export type ApprovalWithdrawal = z.output<typeof ApprovalWithdrawalSchema>;
+
 export const ApprovalRecordSchema = ApprovalRequestSchema.extend({
   decision: ApprovalDecisionSchema.optional(),
+  /** Set instead of `decision` when the run ended before anyone decided. */
+  withdrawal: ApprovalWithdrawalSchema.optional(),
 });
 export type ApprovalRecord = z.output<typeof ApprovalRecordSchema>;
 
@@ -91,5 +108,12 @@ export interface ApprovalStore {
    * records it changed. Call it before reading decisions after a restart.
    */
   expireDue?(options?: { runId?: string; now?: Date }): Promise<ApprovalRecord[]>;
+  /**
+   * The run ended (`runStatus`): its open requests move to `completed.json` with a withdrawal
+   * (`outcome: "withdrawn"`, the reason and the run's final status) and `approval.withdrawn` is
+   * published for each. Returns the withdrawn records (none when nothing was open). A decision
+   * attempted afterwards is a `conflict` naming why.
+   */
+  withdraw?(runId: string, why: { reason: string; runStatus: string }): Promise<ApprovalRecord[]>;
 }
 export const ApprovalStore = Symbol.for('orch.ApprovalStore');

@@ -17,6 +17,7 @@ export function relative(iso: string, now = Date.now()): string {
 
 /** One word or phrase for the state of a record, for tables. */
 export function statusOf(record: ApprovalRecord, now = Date.now()): string {
+  if (record.withdrawal) return `withdrawn (run ${record.withdrawal.runStatus})`;
   const d = record.decision;
   if (d) return d.via === 'timeout' ? `${d.outcome} (timed out)` : `${d.outcome} by ${d.operator}`;
   if (record.escalatedAt) return 'ESCALATED, overdue';

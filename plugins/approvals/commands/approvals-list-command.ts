@@ -31,7 +31,7 @@ export class ApprovalsListCommand implements CliCommand {
         approvals.map((a) => [a.id, a.runId, a.nodeId, a.riskLevel, relative(a.requestedAt, now), statusOf(a, now), truncate(a.title, 60)]),
       ),
     );
-    const pending = approvals.filter((a) => !a.decision);
+    const pending = approvals.filter((a) => !a.decision && !a.withdrawal);
     if (pending.length > 0) io.out(`\n${pending.length} pending. Decide with: orch approvals:approve <id> [--comment "…"]  |  orch approvals:reject <id> --comment "why"`);
     return 0;
   }

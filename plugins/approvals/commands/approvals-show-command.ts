@@ -42,20 +42,22 @@ export function describeApproval(record: ApprovalRecord, now = Date.now()): stri
     ['Approvers', record.approvers?.length ? record.approvers.join(', ') : 'anyone'],
     ['Requested', `${shortTime(record.requestedAt)} by ${record.requestedBy} (${relative(record.requestedAt, now)})`],
   ];
-  if (record.expiresAt && !record.decision) rows.push(['Expires', `${shortTime(record.expiresAt)} (${relative(record.expiresAt, now)}), then ${record.onTimeout}`]);
+  if (record.expiresAt && !record.decision && !record.withdrawal) rows.push(['Expires', `${shortTime(record.expiresAt)} (${relative(record.expiresAt, now)}), then ${record.onTimeout}`]);
   if (record.escalatedAt) rows.push(['Escalated', `${shortTime(record.escalatedAt)}: nobody decided in time; still waiting for a person`]);
   const d = record.decision;
   if (d) {
     rows.push(['Decision', `${d.outcome} by ${d.operator} at ${shortTime(d.decidedAt)} via ${d.via}`]);
     if (d.comment) rows.push(['Comment', d.comment]);
   }
+  const w = record.withdrawal;
+  if (w) rows.push(['Withdrawn', `at ${shortTime(w.withdrawnAt)}: ${w.reason} — nobody can decide it any more`]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   const lines = [`Approval ${record.id}`, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${indentRest(value, width + 3)}`)];
   if (record.context !== undefined) {
     lines.push('  Context (the node\'s inputs, secrets redacted):');
     lines.push(...JSON.stringify(record.context, null, 2).split('\n').map((l) => `    ${l}`));
   }
-  if (!d) lines.push('', `Decide with: orch approvals:approve ${record.id} [--comment "…"]  |  orch approvals:reject ${record.id} --comment "why"`);
+  if (!d && !w) lines.push('', `Decide with: orch approvals:approve ${record.id} [--comment "…"]  |  orch approvals:reject ${record.id} --comment "why"`);
   return lines.join('\n');
 }
 

@@ -15,6 +15,7 @@ import { requiresApproval } from './run-environment.js';
 import { RunJournals } from './run-journal.js';
 import { LiveRecord, RunRecords } from './run-records.js';
 import { RunSession } from './run-session.js';
+import { withdrawOpenApprovals } from './withdraw-approvals.js';
 
 /** At most this many leaf executions at once per run (the mission's limit). */
 export const MAX_CONCURRENCY = 10;
@@ -166,6 +167,7 @@ export class ExecutorRunService implements RunService {
       }
       this.bus.publish({ type: 'run.cancelled', runId, planId: result.planId, planVersion: result.planVersion });
       this.logger.info(`Run ${runId} cancelled by ${options.operator}`, { runId, operator: options.operator });
+      await withdrawOpenApprovals(this.approvals, runId, 'cancelled', `run ${runId} was cancelled by ${options.operator}`, this.logger);
       return snapshot(result);
     });
   }
@@ -245,6 +247,7 @@ export class ExecutorRunService implements RunService {
    */
   async recover(): Promise<string[]> {
     const resumed: string[] = [];
+    await this.withdrawApprovalsOfEndedRuns();
     for (const record of await this.records.list()) {
       if (record.mode !== 'json' || this.sessions.has(record.runId)) continue;
       if (record.owner && record.owner.host === hostname() && record.owner.pid !== process.pid && isAlive(record.owner.pid)) continue;
@@ -265,6 +268,21 @@ export class ExecutorRunService implements RunService {
       }
     }
     return resumed;
+  }
+
+  /**
+   * Open approvals whose run has ended (it ended while the approval files could not be written, or
+   * before Orch withdrew approvals at all) are withdrawn, so nothing stays pending for ever.
+   */
+  private async withdrawApprovalsOfEndedRuns(): Promise<void> {
+    if (!this.approvals?.withdraw) return;
+    const open = await this.approvals.list().catch(() => []);
+    for (const runId of new Set(open.map((a) => a.runId))) {
+      const record = await this.records.read(runId).catch(() => undefined);
+      if (!record || !(FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) continue;
+      const reason = `run ${runId} had already ended ${record.status}${record.error ? ` (${record.error})` : ''}`;
+      await withdrawOpenApprovals(this.approvals, runId, record.status, reason, this.logger);
+    }
   }
 
   /** An approval was decided (here, in the CLI, over REST or in the GUI): the run goes on. */

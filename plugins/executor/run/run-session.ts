@@ -16,6 +16,7 @@ import { isPauseReason, type PauseReason } from './pause-for-person.js';
 import { requiresApproval, summarize, type RunEnvironment } from './run-environment.js';
 import { RunCancelled, RunFailure } from './run-failure.js';
 import type { LiveRecord } from './run-records.js';
+import { withdrawOpenApprovals } from './withdraw-approvals.js';
 import { findWriteFailure } from './write-failure.js';
 import { Semaphore } from './semaphore.js';
 
@@ -352,6 +353,10 @@ export class RunSession {
     }
     Object.assign(record, { status, error, finishedAt: now, owner: undefined, waitingFor: undefined });
     await this.saveQuietly();
+    const cancelled = this.abort.signal.reason instanceof RunCancelled ? ` by ${this.abort.signal.reason.operator}` : '';
+    const reason =
+      status === 'cancelled' ? `run ${record.runId} was cancelled${cancelled}` : status === 'failed' ? `run ${record.runId} failed: ${error ?? 'unknown error'}` : `run ${record.runId} completed without this decision`;
+    await withdrawOpenApprovals(this.options.approvals, record.runId, status, reason, this.options.logger);
   }
 
   /** Writes the record; when even that fails the run is reported blocked in memory and in the log. */
