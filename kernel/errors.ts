@@ -5,6 +5,7 @@
 export type OrchErrorCode =
   | 'invalid_input' // bad plan, config, manifest, argument or request body → 400 / exit 1
   | 'not_found' // unknown id → 404
+  | 'forbidden' // the operator may not do this (e.g. not among an approval's approvers) → 403
   | 'conflict' // already decided, already running → 409
   | 'unavailable' // a server or MCP server cannot be reached → 503
   | 'write_failed' // the state folder refused a write: the work stops

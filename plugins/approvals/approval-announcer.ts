@@ -38,8 +38,12 @@ export class ApprovalAnnouncer {
       approvalId: record.id,
       runId: record.runId,
       nodeId: record.nodeId,
+      planId: record.planId,
       title: record.title,
+      prompt: record.prompt,
       riskLevel: record.riskLevel,
+      ...(record.approvers?.length ? { approvers: record.approvers } : {}),
+      ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
     });
     return true;
   }

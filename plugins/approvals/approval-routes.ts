@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { ApprovalHistoryQuerySchema, HISTORY_PAGE_MAX, pageOfHistory } from './approval-history.js';
 import { unknownApprovalError } from './approval-id.js';
 import { SHOWN_CHARS, shownApproval } from './approval-preview.js';
 import { FileApprovalStore } from './file-approval-store.js';
@@ -52,6 +53,13 @@ export class ApprovalRoutes implements HttpRoutes {
       },
       {
         method: 'GET',
+        path: '/approvals/history',
+        summary: `Settled approvals (decided, expired, or withdrawn when their run ended first), newest first, a page at a time: { approvals, nextCursor } (limit ≤ ${HISTORY_PAGE_MAX}, default 50; before = the previous nextCursor; filters: runId, planId, outcome (approved, rejected, withdrawn; comma-separated), operator)`,
+        query: ApprovalHistoryQuerySchema,
+        handle: async ({ query }) => pageOfHistory(await this.store.list({ includeCompleted: true, runId: query.runId }), query),
+      },
+      {
+        method: 'GET',
         path: '/approvals/:id',
         summary: `One approval (exact id or unique prefix), with its decision once decided; values longer than ${SHOWN_CHARS} characters are cut (listed in "truncated") unless ?full=true`,
         params: IdParams,
@@ -64,7 +72,7 @@ export class ApprovalRoutes implements HttpRoutes {
       {
         method: 'POST',
         path: '/approvals/:id/decision',
-        summary: 'Approve or reject: { outcome: "approved" | "rejected", comment?, operator? }; 409 when already decided',
+        summary: 'Approve or reject: { outcome: "approved" | "rejected", comment?, operator? }; 409 when already decided, 403 (forbidden) when the operator is not among its approvers',
         params: IdParams,
         body: DecisionBodySchema,
         handle: async ({ params, body, operator, client }) => {

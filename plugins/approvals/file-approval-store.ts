@@ -112,7 +112,7 @@ export class FileApprovalStore implements ApprovalStore {
         return {
           result: {
             error: new OrchError(
-              'invalid_input',
+              'forbidden',
               `${decision.operator} may not decide approval ${pending.id}: its approvers are ${pending.approvers.join(', ')} (pass --operator, or set ORCH_OPERATOR)`,
               { approvalId: pending.id, approvers: pending.approvers, operator: decision.operator },
             ),

@@ -8,6 +8,7 @@ export interface ErrorBody {
 
 export const STATUS_BY_CODE: Record<OrchErrorCode, number> = {
   invalid_input: 400,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   cancelled: 409,

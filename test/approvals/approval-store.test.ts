@@ -126,7 +126,7 @@ describe('Approval store (state/approvals/pending.json + completed.json)', () =>
   it('enforces the approvers of a request, except for the expiry rule', async () => {
     const request = await store.request(sampleRequest({ approvers: ['alice', 'carol'] }));
     const error = await caught(store.decide(request.id, { outcome: 'approved', operator: 'mallory', comment: '', via: 'api' }));
-    expect(error.code).to.equal('invalid_input');
+    expect(error.code).to.equal('forbidden');
     expect(error.message).to.contain('mallory may not decide').and.contain('alice, carol');
     expect(await store.list()).to.have.length(1);
     await store.decide(request.id, { outcome: 'approved', operator: 'carol', comment: '', via: 'api' });

@@ -6,7 +6,17 @@ const nodeRef = { runId: z.string(), nodeId: z.string() };
 
 /** Events of approvals, published by the approval store. */
 export const ApprovalEvents = {
-  'approval.requested': z.object({ approvalId: z.string(), ...nodeRef, title: z.string(), riskLevel: RiskLevelSchema }),
+  /** `approvers`: who may decide (anyone when absent); `expiresAt`: when `onTimeout` applies (never when absent). */
+  'approval.requested': z.object({
+    approvalId: z.string(),
+    ...nodeRef,
+    planId: z.string(),
+    title: z.string(),
+    prompt: z.string(),
+    riskLevel: RiskLevelSchema,
+    approvers: z.array(z.string()).optional(),
+    expiresAt: z.string().optional(),
+  }),
   'approval.resolved': z.object({
     approvalId: z.string(),
     ...nodeRef,

@@ -99,7 +99,7 @@ export interface ApprovalStore {
   get(id: string): Promise<ApprovalRecord | undefined>;
   /**
    * Records a decision. `not_found` for an unknown id, `conflict` when already decided (nothing
-   * changes), `invalid_input` when `approvers` is set and does not name the operator.
+   * changes), `forbidden` when `approvers` is set and does not name the operator.
    */
   decide(id: string, decision: Omit<ApprovalDecision, 'decidedAt'>): Promise<ApprovalRecord>;
   /**

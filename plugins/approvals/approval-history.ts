@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { OrchError } from '../../kernel/index.js';
+import type { ApprovalRecord } from './api/index.js';
+import { shownApproval } from './approval-preview.js';
+
+/** Approvals per page when `limit` is not given, and the most one page holds. */
+export const HISTORY_PAGE_DEFAULT = 50;
+export const HISTORY_PAGE_MAX = 500;
+
+/** Query of `GET /api/approvals/history`. */
+export const ApprovalHistoryQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().positive().max(HISTORY_PAGE_MAX).optional(),
+  /** The `nextCursor` of the previous page: approvals settled before its last one. */
+  before: z.string().min(1).optional(),
+  runId: z.string().min(1).optional(),
+  planId: z.string().min(1).optional(),
+  /** `approved`, `rejected` or `withdrawn` (the run ended first); several comma-separated. */
+  outcome: z.string().optional(),
+  /** Who decided. */
+  operator: z.string().min(1).optional(),
+});
+export type ApprovalHistoryQuery = z.output<typeof ApprovalHistoryQuerySchema>;
+
+/** An approval in the history: the record without its context preview, long prompt and title cut (`GET /api/approvals/:id` has it all). */
+export type ApprovalHistoryItem = Omit<ApprovalRecord, 'context'> & { outcome: string; settledAt: string };
+
+export interface ApprovalHistoryPage {
+  approvals: ApprovalHistoryItem[];
+  nextCursor: string | null;
+}
+
+interface Withdrawn {
+  withdrawal?: { withdrawnAt: string; outcome: string };
+}
+
+/** When and how a completed approval was settled (a decision, or a withdrawal when its run ended first). */
+function settlementOf(record: ApprovalRecord): { at: string; outcome: string; operator?: string } | undefined {
+  if (record.decision) return { at: record.decision.decidedAt, outcome: record.decision.outcome, operator: record.decision.operator };
+  const withdrawal = (record as ApprovalRecord & Withdrawn).withdrawal;
+  if (withdrawal) return { at: withdrawal.withdrawnAt, outcome: 'withdrawn' };
+  return undefined;
+}
+
+/**
+ * The settled approvals, newest settlement first (then id, so the order is total): each appears
+ * exactly once across the pages of one listing; approvals settled meanwhile are newer than any
+ * cursor. The cursor is opaque to clients.
+ */
+export function pageOfHistory(records: readonly ApprovalRecord[], query: ApprovalHistoryQuery): ApprovalHistoryPage {
+  const outcomes = query.outcome ? new Set(query.outcome.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+  const after = query.before === undefined ? undefined : decodeCursor(query.before);
+  const settled = records
+    .flatMap((record) => {
+      const settlement = settlementOf(record);
+      return settlement ? [{ record, ...settlement }] : [];
+    })
+    .filter(({ record, outcome, operator, at }) => {
+      if (query.runId !== undefined && record.runId !== query.runId) return false;
+      if (query.planId !== undefined && record.planId !== query.planId) return false;
+      if (outcomes && !outcomes.has(outcome)) return false;
+      if (query.operator !== undefined && operator !== query.operator) return false;
+      return after === undefined || compareNewestFirst({ at, id: record.id }, after) > 0;
+    })
+    .sort((a, b) => compareNewestFirst({ at: a.at, id: a.record.id }, { at: b.at, id: b.record.id }));
+  const limit = query.limit ?? HISTORY_PAGE_DEFAULT;
+  const page = settled.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    approvals: page.map(({ record, outcome, at }) => {
+      const { context: _context, ...shown } = shownApproval(record).approval;
+      return { ...shown, outcome, settledAt: at };
+    }),
+    nextCursor: settled.length > limit && last ? encodeCursor({ at: last.at, id: last.record.id }) : null,
+  };
+}
+
+interface Position {
+  at: string;
+  id: string;
+}
+
+function compareNewestFirst(a: Position, b: Position): number {
+  return b.at.localeCompare(a.at) || b.id.localeCompare(a.id);
+}
+
+function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify([position.at, position.id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return { at: value[0], id: value[1] };
+  } catch {
+    // Reported below.
+  }
+  throw new OrchError('invalid_input', `query.before: "${cursor}" is not a cursor this server gave (pass the nextCursor of the previous page)`, {
+    issues: [{ path: 'query.before', message: 'not a cursor from GET /api/approvals/history' }],
+  });
+}
