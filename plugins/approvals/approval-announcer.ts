@@ -64,10 +64,6 @@ export class ApprovalAnnouncer {
     return true;
   }
 
-  escalated(record: ApprovalRecord): boolean {
-    if (!record.escalatedAt || !record.expiresAt || this.escalatedIds.has(record.id)) return false;
-    this.escalatedIds.add(record.id);
-    this.bus.publish({
   /** A withdrawal (the run ended first) — once, like a decision. */
   withdrawn(record: ApprovalRecord): boolean {
     if (!record.withdrawal || this.resolvedIds.has(record.id)) return false;
@@ -85,6 +81,10 @@ export class ApprovalAnnouncer {
     return true;
   }
 
+  escalated(record: ApprovalRecord): boolean {
+    if (!record.escalatedAt || !record.expiresAt || this.escalatedIds.has(record.id)) return false;
+    this.escalatedIds.add(record.id);
+    this.bus.publish({
       type: 'approval.escalated',
       approvalId: record.id,
       runId: record.runId,

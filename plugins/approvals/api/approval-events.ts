@@ -25,10 +25,10 @@ export const ApprovalEvents = {
     via: z.enum(['cli', 'gui', 'api', 'timeout']),
   }),
   'approval.escalated': z.object({ approvalId: z.string(), ...nodeRef, title: z.string(), riskLevel: RiskLevelSchema, expiresAt: z.string() }),
+  /** The run ended while the approval was open: nobody can decide it any more. */
+  'approval.withdrawn': z.object({ approvalId: z.string(), ...nodeRef, title: z.string(), reason: z.string(), runStatus: z.string() }),
 };
 
 declare module '../../../kernel/index.js' {
   interface OrchEventMap extends EventPayloads<typeof ApprovalEvents> {}
 }
-  /** The run ended while the approval was open: nobody can decide it any more. */
-  'approval.withdrawn': z.object({ approvalId: z.string(), ...nodeRef, title: z.string(), reason: z.string(), runStatus: z.string() }),
