@@ -148,3 +148,57 @@ export function approvalPlan(id = 'gui-approval'): Record<string, unknown> {
     },
   };
 }
+
+const script = (id: string, title: string, command: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: 'local_task',
+  kind: 'script',
+  title,
+  params: { command, shell: true },
+  waiveApproval: 'a demonstration step that only prints',
+  ...extra,
+});
+
+/** Scripts, a loop over three regions inside a parallel, a conditional, and a step that keeps failing (3 attempts). */
+export function nightlySync(version: 1 | 2): Record<string, unknown> {
+  return {
+    id: 'nightly-sync',
+    name: 'Nightly customer sync',
+    goal: 'Pull the customer changes of every region, reconcile them, and report; a person looks at anything that keeps failing',
+    root: {
+      id: 'nightly',
+      type: 'sequence',
+      title: 'Nightly sync',
+      children: [
+        script('fetch', 'Fetch the change feed', 'sleep 0.3; echo 1200 changes'),
+        {
+          id: 'regions',
+          type: 'parallel',
+          title: 'All regions at once',
+          children: [
+            {
+              id: 'each-region',
+              type: 'loop',
+              title: 'One pass per region',
+              forEach: '["eu", "us", "asia"]',
+              maxIterations: 10,
+              body: script('sync-region', 'Sync the region', 'sleep 0.2; echo synced'),
+            },
+            script('dedupe', 'Remove duplicate customers', 'sleep 0.4; echo 17 merged', { riskLevel: 'medium' }),
+            script('index', version === 1 ? 'Rebuild the search index' : 'Rebuild the search index (incremental)', 'sleep 0.25; echo indexed'),
+          ],
+        },
+        {
+          id: 'big-change',
+          type: 'conditional',
+          title: 'Many changes?',
+          branches: [{ when: 'true', then: script('notify', 'Tell the account team', 'echo notified') }],
+          else: script('quiet', 'Nothing to tell', 'echo quiet'),
+        },
+        script('reconcile', 'Reconcile with billing', 'echo "billing API answered 503" >&2; exit 3', { retry: { maxAttempts: 3, backoffMs: 200, factor: 1 } }),
+        { id: 'publish-report', type: 'local_task', kind: 'file', title: 'Write the report', params: { op: 'write', path: 'reports/nightly.txt', content: 'done' } },
+      ],
+    },
+  };
+}
+

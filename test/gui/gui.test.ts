@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runOrch } from '../support/server-process.js';
-import { approvalPlan, ensureGuiBuilt, GuiServer, launchBrowser, openPage, screenshot, waitFor } from './gui-harness.js';
+import { approvalPlan, ensureGuiBuilt, GuiServer, launchBrowser, nightlySync, openPage, screenshot, waitFor } from './gui-harness.js';
 
 /**
  * The web GUI in Debian's Chromium against a real `orch start` (business profile): the shell, the
@@ -182,6 +182,59 @@ describe('web GUI when the server goes away', function () {
     await screenshot(page, 'gui-server-restored');
     const unexpected = problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(p));
     expect(unexpected, unexpected.join('\n')).to.deep.equal([]);
+    await page.context().close();
+  });
+});
+
+describe('web GUI: a run with retries, loops and parallel branches', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: GuiServer;
+
+  before(async () => {
+    ensureGuiBuilt();
+    browser = await launchBrowser();
+    server = await GuiServer.create();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the retried step and the loop iterations on the timeline and the canvas, and retries the step from the GUI', async () => {
+    await server.api('POST', '/api/plans', { plan: nightlySync(1) });
+    const { run } = await server.api<{ run: { runId: string; status: string } }>('POST', '/api/runs', { planId: 'nightly-sync', wait: true });
+    expect(run.status).to.equal('needs_attention');
+    const { page, problems } = await openPage(browser, `${server.baseUrl}/runs/${run.runId}/timeline`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    const timeline = page.getByTestId('run-timeline');
+    await timeline.waitFor();
+    // Three attempts of the failing step, as three bars in its row.
+    const reconcile = timeline.locator('[data-row=reconcile]');
+    await reconcile.locator('[data-status]').nth(2).waitFor();
+    expect(await reconcile.locator('[data-status]').count()).to.equal(3);
+    expect(await reconcile.textContent()).to.contain('3×');
+    // One row per loop iteration under the loop.
+    for (const i of ['0', '1', '2']) await timeline.locator(`[data-row="each-region#${i}"]`).waitFor();
+    // Parallel branches as lanes.
+    expect(await timeline.locator('[data-row=dedupe]').textContent()).to.contain('lane');
+    await screenshot(page, 'gui-run-timeline');
+
+    await page.getByTestId('tab-canvas').click();
+    await page.locator('[data-node=reconcile][data-status=needs_attention]').waitFor();
+    await page.getByTestId('branch-taken').first().waitFor();
+    const picker = page.getByTestId('iteration-picker');
+    await picker.selectOption('0');
+    await page.locator('[data-node=sync-region] .badge', { hasText: 'iter 0' }).waitFor();
+    await screenshot(page, 'gui-run-canvas-iteration');
+
+    await page.getByTestId('retry-node').first().click();
+    await page.locator('[data-testid=run-page][data-run-status=needs_attention]').waitFor();
+    await waitFor('the fourth attempt', async () => {
+      const detail = await server.api<{ node: { attempts: unknown[] } }>('GET', `/api/runs/${run.runId}/nodes/reconcile`);
+      return detail.node.attempts.length >= 4;
+    });
+    expect(problems, problems.join('\n')).to.deep.equal([]);
     await page.context().close();
   });
 });

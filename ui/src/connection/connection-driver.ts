@@ -146,7 +146,7 @@ export class ConnectionDriver {
     if (!snapshot?.approvals) return;
     let pending = snapshot.approvals.pending;
     if (event.type === 'approval.requested') pending++;
-    else if (event.type === 'approval.resolved') pending = Math.max(0, pending - 1);
+    else if (event.type === 'approval.resolved' || event.type === 'approval.withdrawn') pending = Math.max(0, pending - 1);
     else return;
     runtime.snapshot.set({ ...snapshot, approvals: { pending } });
   }

@@ -29,6 +29,11 @@ export function useOperator(): [string, (name: string) => void] {
   return [operator, setOperator];
 }
 
+/** The shell's theme, for components that draw their own colours (e.g. React Flow's colorMode). */
+export function useTheme(): 'light' | 'dark' {
+  return useSyncExternalStore(runtime.theme.subscribe, runtime.theme.get);
+}
+
 /** Increases after every (re)connection. */
 export function useRefreshEpoch(): number {
   return useSyncExternalStore(runtime.refreshEpoch.subscribe, runtime.refreshEpoch.get);

@@ -28,6 +28,7 @@ export {
   useRefreshEpoch,
   useRouteAvailable,
   useSnapshot,
+  useTheme,
   type ApiState,
   type ConnectionView,
   type EventFilter,

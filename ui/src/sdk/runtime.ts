@@ -37,6 +37,8 @@ export const runtime = {
   /** Bumped after every (re)connection: data hooks fetch again. */
   refreshEpoch: new Observable<number>(0),
   operator: new Observable<string>(storedOperator()),
+  /** The shell's colour theme (daisyUI data-theme on <html>). */
+  theme: new Observable<'light' | 'dark'>(typeof document !== 'undefined' && document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'),
   path: new Observable<string>(typeof location === 'undefined' ? '/' : location.pathname),
   eventListeners: new Set<(event: OrchEvent) => void>(),
   /** Set by the shell: a manual Retry (socket now, and the bridge's servers). */

@@ -85,6 +85,87 @@ export interface NodeRunState {
   decidedBy?: string;
 }
 
+/** One attempt of a node (every try in every loop iteration). */
+export interface AttemptRecord {
+  attempt: number;
+  iteration?: string;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  outcome: 'succeeded' | 'failed' | 'retrying' | 'skipped' | 'cancelled' | 'running';
+  error?: string;
+}
+
+export type RunAction = 'cancel' | 'resume' | 'replay';
+export type NodeAction = 'retry' | 'skip' | 'replay-from';
+
+/** One run in `GET /api/runs` (a page: `{ runs, nextCursor }`). */
+export interface RunListItem extends RunSummary {
+  mode: 'json' | 'memory';
+  finishedAt?: string;
+  leafCount?: number;
+  /** Leaf nodes by status. */
+  counts: Record<string, number>;
+  error?: string;
+  replayOf?: { runId: string; from: string };
+}
+
+/** One plan node of `GET /api/runs/:runId/timeline`, in plan order. */
+export interface TimelineNode {
+  nodeId: string;
+  type: string;
+  parentId?: string;
+  depth: number;
+  status: NodeStatus;
+  title?: string;
+  attempts: AttemptRecord[];
+  attemptsDropped?: number;
+  /** Conditional: the branch taken (`branches.<i>`, `else`, `none`) and its first node. */
+  branch?: string;
+  branchNodeId?: string;
+  iteration?: string;
+  iterations?: number;
+  count?: number;
+  actions: NodeAction[];
+}
+
+export interface RunTimeline {
+  runId: string;
+  planId: string;
+  planVersion: number;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt?: string;
+  actions: RunAction[];
+  nodes: TimelineNode[];
+}
+
+/** `GET /api/runs/:runId/nodes/:nodeId`. */
+export interface RunNodeDetail {
+  node: {
+    nodeId: string;
+    type: string;
+    title?: string;
+    status: NodeStatus;
+    params: unknown;
+    output?: unknown;
+    outputFrom?: 'checkpoint' | 'summary';
+    attempts: AttemptRecord[];
+    attemptsDropped?: number;
+    iteration?: string;
+    error?: string;
+    decidedBy?: string;
+    remedy?: { suggestion: string; commands: string[]; log: string };
+    branch?: string;
+    branchNodeId?: string;
+    index?: number;
+    count?: number;
+    iterations?: number;
+    actions: NodeAction[];
+  };
+  run: { runId: string; status: RunStatus; actions: RunAction[] };
+}
+
 export interface RunRecord extends RunSummary {
   leafCount?: number;
   mode: 'json' | 'memory';
@@ -118,6 +199,8 @@ export interface ApprovalRecord {
   onTimeout?: 'reject' | 'approve' | 'escalate';
   escalatedAt?: string;
   decision?: { outcome: 'approved' | 'rejected'; operator: string; comment: string; decidedAt: string; via: 'cli' | 'gui' | 'api' | 'timeout' };
+  /** Set instead of `decision` when the run ended before anyone decided. */
+  withdrawal?: { outcome: 'withdrawn'; reason: string; runStatus: string; withdrawnAt: string };
 }
 
 /** A plan node as stored (the Plan schema); composites carry `children` (or branches for conditionals). */

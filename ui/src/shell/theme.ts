@@ -1,3 +1,4 @@
+import { runtime } from '../sdk/runtime';
 export type Theme = 'light' | 'dark';
 const KEY = 'orch.theme';
 
@@ -13,6 +14,7 @@ export function storedTheme(): Theme {
 
 export function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
+  runtime.theme.set(theme);
   try {
     localStorage.setItem(KEY, theme);
   } catch {
@@ -21,5 +23,7 @@ export function applyTheme(theme: Theme): void {
 }
 
 export function applyStoredTheme(): void {
-  document.documentElement.dataset.theme = storedTheme();
+  const theme = storedTheme();
+  document.documentElement.dataset.theme = theme;
+  runtime.theme.set(theme);
 }

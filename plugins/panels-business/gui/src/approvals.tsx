@@ -26,11 +26,11 @@ export function ApprovalsPanel({ route }: PanelProps) {
     setRecent((r) => [{ approval, message, ok }, ...r.filter((x) => x.approval.id !== approval.id)].slice(0, 5));
     pending.reload();
   };
-  useEvents('approval.resolved', (event) => {
+  useEvents(['approval.resolved', 'approval.withdrawn'], (event) => {
     const approval = pending.data?.approvals.find((a) => a.id === event.approvalId);
-    if (approval && !recent.some((r) => r.approval.id === approval.id)) {
-      decided(approval, `${String(event.outcome)} by ${String(event.operator)} (via ${String(event.via)})`, event.outcome === 'approved');
-    }
+    if (!approval || recent.some((r) => r.approval.id === approval.id)) return;
+    if (event.type === 'approval.withdrawn') decided(approval, `withdrawn: ${String(event.reason)}`, false);
+    else decided(approval, `${String(event.outcome)} by ${String(event.operator)} (via ${String(event.via)})`, event.outcome === 'approved');
   });
   return (
     <div className="p-6 max-w-5xl mx-auto" data-testid="approvals-panel">
@@ -77,7 +77,7 @@ export function ApprovalsPanel({ route }: PanelProps) {
       ) : !history.data ? (
         <Loading what="history" />
       ) : (
-        <ApprovalHistory approvals={history.data.approvals.filter((a) => a.decision)} />
+        <ApprovalHistory approvals={history.data.approvals.filter((a) => a.decision || a.withdrawal)} />
       )}
     </div>
   );
@@ -187,7 +187,8 @@ function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalReco
 }
 
 function ApprovalHistory({ approvals }: { approvals: ApprovalRecord[] }) {
-  const sorted = [...approvals].sort((a, b) => (b.decision?.decidedAt ?? '').localeCompare(a.decision?.decidedAt ?? ''));
+  const when = (a: ApprovalRecord) => a.decision?.decidedAt ?? a.withdrawal?.withdrawnAt ?? '';
+  const sorted = [...approvals].sort((a, b) => when(b).localeCompare(when(a)));
   if (sorted.length === 0) return <EmptyState title="No decisions yet">Decisions taken in the GUI, the CLI or by expiry are listed here.</EmptyState>;
   return (
     <div className="overflow-x-auto bg-base-100 rounded-box border border-base-300">
@@ -205,17 +206,17 @@ function ApprovalHistory({ approvals }: { approvals: ApprovalRecord[] }) {
         <tbody>
           {sorted.map((a) => (
             <tr key={a.id} className="cursor-pointer hover:bg-base-200" onClick={() => navigate(`/runs/${encodeURIComponent(a.runId)}`)}>
-              <td className="whitespace-nowrap">{formatTime(a.decision?.decidedAt)}</td>
+              <td className="whitespace-nowrap">{formatTime(when(a))}</td>
               <td className="max-w-64 truncate" title={a.title}>
                 {a.title || a.nodeId}
               </td>
               <td>
-                <span className={`badge badge-sm ${a.decision?.outcome === 'approved' ? 'badge-success' : 'badge-error'}`}>{a.decision?.outcome}</span>
+                <span className={`badge badge-sm ${a.decision?.outcome === 'approved' ? 'badge-success' : a.decision ? 'badge-error' : 'badge-ghost'}`}>{a.decision?.outcome ?? 'withdrawn'}</span>
               </td>
-              <td>{a.decision?.operator}</td>
-              <td>{a.decision?.via}</td>
-              <td className="max-w-72 truncate" title={a.decision?.comment}>
-                {a.decision?.comment || <span className="opacity-50">—</span>}
+              <td>{a.decision?.operator ?? <span className="opacity-50">—</span>}</td>
+              <td>{a.decision?.via ?? <span className="opacity-50">run ended</span>}</td>
+              <td className="max-w-72 truncate" title={a.decision?.comment ?? a.withdrawal?.reason}>
+                {a.decision?.comment || a.withdrawal?.reason || <span className="opacity-50">—</span>}
               </td>
             </tr>
           ))}

@@ -151,7 +151,8 @@ function allIssues(report: DryRunReport): PlanIssue[] {
 function DryRunResult({ report }: { report: DryRunReport }) {
   const issues = allIssues(report);
   return (
-    <div className={`alert ${report.ok ? (report.warningCount ? 'alert-warning' : 'alert-success') : 'alert-error'} flex-col items-start gap-1 text-sm`} data-testid="dry-run-result" data-ok={report.ok}>
+    <div className={`alert alert-soft ${report.ok ? (report.warningCount ? 'alert-warning' : 'alert-success') : 'alert-error'} text-sm`} data-testid="dry-run-result" data-ok={report.ok}>
+      <div className="flex flex-col gap-1 min-w-0 w-full">
       <strong>
         {report.ok ? 'The dry run found no errors' : `The dry run found ${report.errorCount} error${report.errorCount === 1 ? '' : 's'}`}
         {report.warningCount ? ` and ${report.warningCount} warning${report.warningCount === 1 ? '' : 's'}` : ''} · {report.nodeCount} nodes checked
@@ -165,6 +166,7 @@ function DryRunResult({ report }: { report: DryRunReport }) {
           ))}
         </ul>
       )}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, Link, navigate, useApi, useConnection, useEvents, useRouteAvailable, type NodeRunState, type PlanDocument, type RunRecord } from '@orch/gui-sdk';
+import { api, Link, navigate, useApi, useConnection, useEvents, useRouteAvailable, type AttemptRecord, type NodeAction, type NodeRunState, type PlanDocument, type RunAction, type RunNodeDetail, type RunRecord, type RunTimeline as RunTimelineData } from '@orch/gui-sdk';
 import { childrenOf, isComposite, type LayoutPlanNode } from './canvas/block-layout';
 import { PlanCanvas } from './canvas/PlanCanvas';
 import { NodeStatusStore } from './canvas/status-store';
@@ -24,7 +24,7 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   const record = run.data?.run;
   const plan = useApi<PlanDocument | { plan: PlanDocument }>(record ? `/api/plans/${encodeURIComponent(record.planId)}?version=${record.planVersion}` : null);
   const hasTimeline = useRouteAvailable('GET', '/api/runs/:runId/timeline');
-  const timeline = useApi<unknown>(hasTimeline ? `/api/runs/${encodeURIComponent(runId)}/timeline` : null);
+  const timeline = useApi<RunTimelineData>(hasTimeline ? `/api/runs/${encodeURIComponent(runId)}/timeline` : null);
   const [tab, setTab] = useState<'canvas' | 'timeline' | 'nodes'>(rest[0] === 'timeline' ? 'timeline' : rest[0] === 'nodes' ? 'nodes' : 'canvas');
   const [selected, setSelected] = useState<string | null>(rest[0] === 'nodes' && rest[1] ? rest[1] : null);
   const store = useMemo(() => new NodeStatusStore(), [runId]);
@@ -34,6 +34,9 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   useEffect(() => {
     if (record) store.load(record.nodes ?? {});
   }, [record, store]);
+  useEffect(() => {
+    if (timeline.data?.nodes) store.loadTimeline(timeline.data.nodes);
+  }, [timeline.data, store]);
   useEffect(() => () => clearTimeout(reloadTimer.current), []);
   useEffect(() => {
     if (!record || !ACTIVE.includes(record.status)) return;
@@ -65,6 +68,8 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   const done = Object.values(nodes).filter((n) => n.status === 'succeeded').length;
   const end = record.finishedAt ? Date.parse(record.finishedAt) : ACTIVE.includes(record.status) ? now : Date.parse(record.updatedAt);
   const spans = spansFrom(timeline.error ? undefined : timeline.data, nodes);
+  const facts = timeline.error ? undefined : timeline.data;
+  const nodeActions = (id: string): NodeAction[] | undefined => facts?.nodes.find((n) => n.nodeId === id)?.actions;
 
   return (
     <div className="p-6 flex flex-col gap-4 min-h-full" data-testid="run-page" data-run-status={record.status}>
@@ -88,7 +93,7 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
           </span>
         }
       >
-        <RunActions record={record} selected={selected} />
+        <RunActions record={record} actions={facts?.actions} selected={selected} selectedActions={selected ? nodeActions(selected) : undefined} />
       </PageHeader>
       {record.error && <div className="alert alert-error text-sm">{record.error}</div>}
       {record.warnings?.map((w) => (
@@ -96,7 +101,7 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
           {w}
         </div>
       ))}
-      <WaitingFor record={record} onSelect={setSelected} />
+      <WaitingFor record={record} onSelect={setSelected} nodeActions={nodeActions} />
       <div role="tablist" className="tabs tabs-border">
         {(['canvas', 'timeline', 'nodes'] as const).map((t) => (
           <button key={t} role="tab" className={`tab ${tab === t ? 'tab-active' : ''}`} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
@@ -125,7 +130,7 @@ function BackToRuns() {
   );
 }
 
-function WaitingFor({ record, onSelect }: { record: RunRecord; onSelect: (id: string) => void }) {
+function WaitingFor({ record, onSelect, nodeActions }: { record: RunRecord; onSelect: (id: string) => void; nodeActions: (id: string) => NodeAction[] | undefined }) {
   const approvals = record.waitingFor?.approvals ?? [];
   const attention = record.waitingFor?.attention ?? [];
   if (approvals.length === 0 && attention.length === 0) return null;
@@ -146,7 +151,7 @@ function WaitingFor({ record, onSelect }: { record: RunRecord; onSelect: (id: st
           <span className="flex-1 break-all">
             Step <button className="link font-mono" onClick={() => onSelect(a.nodeId)}>{a.nodeId}</button> needs a person: {a.error}
           </span>
-          <NodeResume runId={record.runId} nodeId={a.nodeId} />
+          <NodeResume runId={record.runId} nodeId={a.nodeId} actions={nodeActions(a.nodeId)} />
         </div>
       ))}
     </div>
@@ -171,27 +176,34 @@ function useAction() {
   return { interactive, busy, error, run };
 }
 
-function NodeResume({ runId, nodeId }: { runId: string; nodeId: string }) {
+/** Retry or skip a step the run handed to a person (the node's allowed actions when the server lists them). */
+function NodeResume({ runId, nodeId, actions }: { runId: string; nodeId: string; actions?: NodeAction[] }) {
   const action = useAction();
   const resume = (body: Record<string, string>) => action.run(Object.keys(body)[0]!, async () => void (await api.post(`/api/runs/${encodeURIComponent(runId)}/resume`, body)));
+  const allows = (a: NodeAction) => actions === undefined || actions.includes(a);
   return (
     <span className="flex gap-2 items-center">
       {action.error && <span className="text-xs">{action.error}</span>}
-      <button className="btn btn-sm" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ retryNode: nodeId })} data-testid="retry-node">
-        Retry step
-      </button>
-      <button className="btn btn-sm btn-ghost" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ skipNode: nodeId })} data-testid="skip-node">
-        Skip step
-      </button>
+      {allows('retry') && (
+        <button className="btn btn-sm" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ retryNode: nodeId })} data-testid="retry-node">
+          Retry step
+        </button>
+      )}
+      {allows('skip') && (
+        <button className="btn btn-sm btn-ghost" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ skipNode: nodeId })} data-testid="skip-node">
+          Skip step
+        </button>
+      )}
     </span>
   );
 }
 
 /** The actions the server allows (its `actions` list when it sends one, else what the status permits). */
-function RunActions({ record, selected }: { record: RunRecord; selected: string | null }) {
+function RunActions({ record, actions, selected, selectedActions }: { record: RunRecord; actions?: RunAction[]; selected: string | null; selectedActions?: NodeAction[] }) {
   const action = useAction();
-  const allowed = new Set(
-    record.actions ??
+  const allowed = new Set<string>(
+    actions ??
+      record.actions ??
       [
         ACTIVE.includes(record.status) ? 'cancel' : '',
         record.status === 'blocked' ? 'resume' : '',
@@ -211,7 +223,7 @@ function RunActions({ record, selected }: { record: RunRecord; selected: string 
           Resume
         </button>
       )}
-      {allowed.has('replay') && (
+      {allowed.has('replay') && (!selected || !selectedActions || selectedActions.includes('replay-from')) && (
         <button
           className="btn btn-sm"
           disabled={!action.interactive || action.busy !== null}
@@ -286,18 +298,40 @@ function StatusBadgeNode({ status }: { status: string }) {
   return <StatusBadge status={status} kind="node" />;
 }
 
+function AttemptList({ attempts, dropped }: { attempts: AttemptRecord[]; dropped?: number }) {
+  if (attempts.length === 0) return <span className="text-xs opacity-60">Not run yet.</span>;
+  return (
+    <ol className="flex flex-col gap-1 text-xs" data-testid="attempts">
+      {dropped ? <li className="opacity-60">{dropped} older attempts not kept</li> : null}
+      {attempts.map((a, i) => (
+        <li key={i} className="flex flex-col gap-0.5 border-l-2 border-base-300 pl-2">
+          <span className="flex gap-2 items-center">
+            <StatusBadge status={a.outcome} kind="node" />
+            <span>attempt {a.attempt}</span>
+            {a.iteration !== undefined && <span className="opacity-70">iteration {a.iteration}</span>}
+            <span className="ml-auto tabular-nums opacity-70">{formatDuration(a.durationMs)}</span>
+          </span>
+          <span className="opacity-60">{formatTime(a.startedAt)}</span>
+          {a.error && <span className="text-error break-all">{a.error}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string; nodeId: string; state: NodeRunState | undefined; planNode: LayoutPlanNode | undefined; onClose: () => void }) {
   const hasDetail = useRouteAvailable('GET', '/api/runs/:runId/nodes/:nodeId');
-  const detail = useApi<Record<string, unknown>>(hasDetail ? `/api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}` : null);
+  const detail = useApi<RunNodeDetail>(hasDetail ? `/api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}` : null, { refreshOn: ['node', 'run'], debounceMs: 400 });
   const { children: _c, branches: _b, body: _body, else: _e, ...definition } = planNode ?? ({} as LayoutPlanNode);
-  const extra = detail.error ? undefined : (detail.data?.node as Record<string, unknown> | undefined) ?? detail.data;
+  const node = detail.error ? undefined : detail.data?.node;
+  const status = node?.status ?? state?.status ?? 'pending';
   return (
     <aside className="w-96 shrink-0 bg-base-100 rounded-box border border-base-300 p-4 flex flex-col gap-3 max-h-[75vh] overflow-auto" data-testid="node-drawer">
       <div className="flex items-start gap-2">
         <div className="min-w-0 flex-1">
-          <h2 className="font-semibold truncate">{planNode?.title ?? nodeId}</h2>
+          <h2 className="font-semibold truncate">{planNode?.title ?? node?.title ?? nodeId}</h2>
           <p className="text-xs opacity-60 font-mono">
-            {nodeId} · {planNode?.type ?? state?.type}
+            {nodeId} · {planNode?.type ?? node?.type ?? state?.type}
           </p>
         </div>
         <button className="btn btn-sm btn-ghost btn-square" onClick={onClose} aria-label="Close">
@@ -305,42 +339,40 @@ function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string
         </button>
       </div>
       <div className="flex gap-2 flex-wrap text-xs">
-        <StatusBadge status={state?.status ?? 'pending'} kind="node" />
+        <StatusBadge status={status} kind="node" />
         {state?.attempts ? <span className="badge badge-sm badge-ghost">attempt {state.attempts}</span> : null}
-        {state?.iteration && <span className="badge badge-sm badge-ghost">iteration {state.iteration}</span>}
+        {(node?.iteration ?? state?.iteration) && <span className="badge badge-sm badge-ghost">iteration {node?.iteration ?? state?.iteration}</span>}
         {state?.durationMs !== undefined && <span className="badge badge-sm badge-ghost">{formatDuration(state.durationMs)}</span>}
-        {state?.decidedBy && <span className="badge badge-sm badge-ghost">by {state.decidedBy}</span>}
+        {(node?.decidedBy ?? state?.decidedBy) && <span className="badge badge-sm badge-ghost">by {node?.decidedBy ?? state?.decidedBy}</span>}
       </div>
-      {state?.startedAt && (
-        <p className="text-xs opacity-70">
-          {formatTime(state.startedAt)} → {state.finishedAt ? formatTime(state.finishedAt) : label(state.status)}
-        </p>
-      )}
-      {state?.error && (
+      {(node?.actions.includes('retry') || node?.actions.includes('skip')) && <NodeResume runId={runId} nodeId={nodeId} actions={node.actions} />}
+      {(node?.error ?? state?.error) && (
         <section>
           <h3 className="text-xs font-semibold opacity-70 mb-1">Error</h3>
-          <pre className="text-xs whitespace-pre-wrap break-all text-error bg-base-200 rounded p-2">{state.error}</pre>
+          <pre className="text-xs whitespace-pre-wrap break-all text-error bg-base-200 rounded p-2">{node?.error ?? state?.error}</pre>
+        </section>
+      )}
+      {node?.remedy && (
+        <section className="alert alert-info alert-soft text-xs flex-col items-start">
+          <span>{node.remedy.suggestion}</span>
+          {node.remedy.commands.map((c) => (
+            <code key={c} className="font-mono break-all">
+              {c}
+            </code>
+          ))}
         </section>
       )}
       <section>
-        <h3 className="text-xs font-semibold opacity-70 mb-1">Output</h3>
-        <JsonBlock value={extra?.output ?? state?.outputSummary} />
+        <h3 className="text-xs font-semibold opacity-70 mb-1">Output{node?.outputFrom === 'summary' ? ' (preview)' : ''}</h3>
+        <JsonBlock value={node ? node.output : state?.outputSummary} />
       </section>
-      {extra?.inputs !== undefined && (
-        <section>
-          <h3 className="text-xs font-semibold opacity-70 mb-1">Inputs</h3>
-          <JsonBlock value={extra.inputs} />
-        </section>
-      )}
-      {Array.isArray(extra?.attempts) && (
-        <section>
-          <h3 className="text-xs font-semibold opacity-70 mb-1">Attempts</h3>
-          <JsonBlock value={extra.attempts} />
-        </section>
-      )}
       <section>
-        <h3 className="text-xs font-semibold opacity-70 mb-1">Definition</h3>
-        <JsonBlock value={planNode ? definition : undefined} />
+        <h3 className="text-xs font-semibold opacity-70 mb-1">Attempts</h3>
+        {node ? <AttemptList attempts={node.attempts} dropped={node.attemptsDropped} /> : <span className="text-xs opacity-60">{state?.attempts ?? 0} so far</span>}
+      </section>
+      <section>
+        <h3 className="text-xs font-semibold opacity-70 mb-1">Parameters</h3>
+        <JsonBlock value={node?.params ?? (planNode ? definition : undefined)} />
       </section>
     </aside>
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, Link, navigate, useApi, useConnection, type PanelProps, type RunRecord, type RunStatus } from '@orch/gui-sdk';
+import { api, Link, navigate, useApi, useConnection, type PanelProps, type RunListItem, type RunRecord, type RunStatus } from '@orch/gui-sdk';
 import { RunPage } from './run-page';
 import { EmptyState, ErrorAlert, formatDuration, formatTime, label, Loading, PageHeader, StatusBadge, timeAgo } from './ui';
 
@@ -12,7 +12,7 @@ export function RunsPanel({ route }: PanelProps) {
 }
 
 interface RunPageAnswer {
-  runs: RunRecord[];
+  runs: Array<RunListItem & { nodes?: RunRecord['nodes'] }>;
   nextCursor?: string | null;
 }
 
@@ -129,8 +129,8 @@ function RunList() {
   );
 }
 
-function RunRow({ run }: { run: RunRecord }) {
-  const done = Object.values(run.nodes ?? {}).filter((n) => n.status === 'succeeded' || n.status === 'skipped').length;
+function RunRow({ run }: { run: RunListItem & { nodes?: RunRecord['nodes'] } }) {
+  const done = run.counts ? (run.counts.succeeded ?? 0) + (run.counts.skipped ?? 0) : Object.values(run.nodes ?? {}).filter((n) => n.status === 'succeeded' || n.status === 'skipped').length;
   const end = run.finishedAt ?? (['completed', 'failed', 'cancelled'].includes(run.status) ? run.updatedAt : undefined);
   const duration = end ? new Date(end).getTime() - new Date(run.createdAt).getTime() : undefined;
   const to = `/runs/${encodeURIComponent(run.runId)}`;

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { NodeRunState } from '@orch/gui-sdk';
+import type { NodeRunState, TimelineNode } from '@orch/gui-sdk';
 import { childrenOf, isComposite, type LayoutPlanNode } from './canvas/block-layout';
 import { makeTimeScale } from './timeline-scale';
 import { formatDuration, label, NODE_ICONS } from './ui';
@@ -21,6 +21,17 @@ export interface TimelineSpan {
  * span per node from the run record.
  */
 export function spansFrom(timeline: unknown, nodes: Record<string, NodeRunState>): TimelineSpan[] {
+  const planNodes = timeline && typeof timeline === 'object' ? (timeline as { nodes?: unknown }).nodes : undefined;
+  if (Array.isArray(planNodes)) {
+    return (planNodes as TimelineNode[]).flatMap((node) =>
+      (node.attempts ?? []).flatMap((a) => {
+        const start = Date.parse(a.startedAt);
+        if (!Number.isFinite(start)) return [];
+        const end = a.finishedAt ? Date.parse(a.finishedAt) : a.durationMs !== undefined ? start + a.durationMs : undefined;
+        return [{ nodeId: node.nodeId, status: a.outcome, start, ...(end !== undefined ? { end } : {}), attempt: a.attempt, ...(a.iteration !== undefined ? { iteration: a.iteration } : {}), ...(a.error ? { error: a.error } : {}) }];
+      }),
+    );
+  }
   const entries = timeline && typeof timeline === 'object' ? ((timeline as Record<string, unknown>).entries ?? (timeline as Record<string, unknown>).spans ?? (timeline as Record<string, unknown>).timeline) : undefined;
   if (Array.isArray(entries) && entries.length > 0) {
     return entries.flatMap((e: Record<string, unknown>) => {
@@ -98,10 +109,11 @@ export function RunTimeline({ root, spans, now, onSelect }: { root: LayoutPlanNo
       if (folded.has(node.id)) return;
       const kids = childrenOf(node);
       if (node.type === 'loop') {
-        const iterations = [...new Set(all.map((s) => s.iteration).filter((i): i is string => i !== undefined))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+        const outer = (i: string | undefined) => i?.split('.')[0];
+        const iterations = [...new Set(all.map((s) => outer(s.iteration)).filter((i): i is string => i !== undefined))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
         if (iterations.length > 1) {
           for (const iteration of iterations) {
-            const its = all.filter((s) => s.iteration === iteration);
+            const its = all.filter((s) => outer(s.iteration) === iteration);
             out.push({ key: `${node.id}#${iteration}`, node, depth: depth + 1, kind: 'iteration', label: `iteration ${iteration}`, spans: its.length ? [{ nodeId: node.id, status: summarise(its), start: Math.min(...its.map((s) => s.start)), end: Math.max(...its.map((s) => s.end ?? now)) }] : [] });
           }
         }

@@ -1,8 +1,9 @@
 import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { useTheme } from '@orch/gui-sdk';
 import { NODE_ICONS, formatDuration, label } from '../ui';
-import { defaultFolded, layoutPlan, type LaidOutNode, type LayoutPlanNode } from './block-layout';
-import { StatusContext, useNodeIssues, useNodeStatus, type NodeStatusStore } from './status-store';
+import { defaultFolded, descendantIds, layoutPlan, type LaidOutNode, type LayoutPlanNode } from './block-layout';
+import { StatusContext, useNodeIssues, useNodeStatus, usePickedIteration, useStatusStore, useTimelineNode, type NodeStatusStore } from './status-store';
 
 type CanvasData = {
   laid: LaidOutNode;
@@ -22,12 +23,21 @@ const STATUS_CLASS: Record<string, string> = {
   cancelled: 'border-base-300 opacity-60',
 };
 
+const GROUP_STATUS: Record<string, string> = {
+  running: 'border-info',
+  succeeded: 'border-success',
+  failed: 'border-error',
+  needs_attention: 'border-error',
+  waiting_approval: 'border-warning',
+  retrying: 'border-warning',
+};
+
 function nodeTitle(node: LayoutPlanNode): string {
   return node.title || node.id;
 }
 
 const LeafNode = memo(function LeafNode({ id, data }: NodeProps<CanvasNode>) {
-  const state = useNodeStatus(id);
+  const state = useNodeStatus(id, data.laid.loopId);
   const issues = useNodeIssues(id);
   const node = data.laid.node;
   const status = state?.status ?? 'pending';
@@ -73,12 +83,63 @@ const LeafNode = memo(function LeafNode({ id, data }: NodeProps<CanvasNode>) {
   );
 });
 
+const BRANCH_LABEL = (branch: string | undefined, node: LayoutPlanNode): string | undefined => {
+  if (!branch) return undefined;
+  if (branch === 'else') return 'took else';
+  if (branch === 'none') return 'took no branch';
+  const index = Number(branch.split('.')[1]);
+  const when = (node.branches ?? [])[index]?.when;
+  return when ? `took when ${when}` : `took ${branch}`;
+};
+
+/** A loop's iteration picker: show the steps inside as they were in an earlier iteration. */
+function IterationPicker({ loop }: { loop: LayoutPlanNode }) {
+  const store = useStatusStore();
+  const picked = usePickedIteration(loop.id);
+  const timeline = useTimelineNode(loop.id);
+  const members = useMemo(() => descendantIds(loop), [loop]);
+  const options = useMemo(() => {
+    const found = new Set<string>();
+    for (const id of members) for (const a of store?.timelineOf(id)?.attempts ?? []) if (a.iteration !== undefined) found.add(a.iteration.split('.')[0]!);
+    return [...found].sort((a, b) => Number(a) - Number(b));
+    // timeline changes when new attempts arrive
+  }, [members, store, timeline]);
+  if (!store || options.length < 2) return timeline?.iterations ? <span className="badge badge-xs badge-ghost">{timeline.iterations}{timeline.count ? `/${timeline.count}` : ''} iterations</span> : null;
+  return (
+    <select
+      className="select select-xs w-28 nodrag"
+      value={picked ?? ''}
+      title="Look at an earlier iteration"
+      aria-label={`Iteration of ${loop.title ?? loop.id}`}
+      onChange={(e) => store.pickIteration(loop.id, e.target.value === '' ? undefined : e.target.value, members)}
+      onClick={(e) => e.stopPropagation()}
+      data-testid="iteration-picker"
+    >
+      <option value="">latest ({options.length})</option>
+      {options.map((o) => (
+        <option key={o} value={o}>
+          iteration {o}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 const GroupNode = memo(function GroupNode({ id, data }: NodeProps<CanvasNode>) {
   const node = data.laid.node;
   const issues = useNodeIssues(id);
+  const facts = useTimelineNode(id);
+  const branch = node.type === 'conditional' ? BRANCH_LABEL(facts?.branch, node) : undefined;
   const extra = node.type === 'loop' ? (node.forEach ? `for each ${String(node.forEach)}` : node.while ? `while ${String(node.while)}` : '') : '';
+  const roomy = data.laid.width >= 420;
   return (
-    <div className={`h-full w-full rounded-xl border ${issues ? 'border-error' : 'border-base-300'} border-dashed bg-base-200/50`} data-node={id} data-group={node.type}>
+    <div
+      className={`h-full w-full rounded-xl border ${issues ? 'border-error' : facts && facts.status !== 'pending' ? GROUP_STATUS[facts.status] ?? 'border-base-300' : 'border-base-300'} border-dashed bg-base-200/50`}
+      data-status={facts?.status}
+      data-node={id}
+      data-group={node.type}
+      title={`${nodeTitle(node)} · ${node.type}${extra ? ` · ${extra}` : ''}${issues ? `\n${issues.join('\n')}` : ''}`}
+    >
       <Handle type="target" position={Position.Top} isConnectable={false} className="opacity-0" />
       <div className="flex items-center gap-1.5 px-2 h-8 text-xs min-w-0">
         <button className="btn btn-xs btn-ghost px-1 nodrag" title="Fold" onClick={(e: MouseEvent) => (e.stopPropagation(), data.toggle(id))}>
@@ -86,8 +147,10 @@ const GroupNode = memo(function GroupNode({ id, data }: NodeProps<CanvasNode>) {
         </button>
         <span aria-hidden="true">{NODE_ICONS[node.type]}</span>
         <span className="font-semibold truncate">{nodeTitle(node)}</span>
-        <span className="opacity-60 shrink-0">{node.type}</span>
-        {extra && <span className="opacity-60 truncate font-mono">{extra}</span>}
+        {roomy && <span className="opacity-60 shrink-0">{node.type}</span>}
+        {roomy && extra && <span className="opacity-60 truncate font-mono">{extra}</span>}
+        {branch && <span className="badge badge-xs badge-secondary truncate max-w-48" data-testid="branch-taken">{branch}</span>}
+        {node.type === 'loop' && <IterationPicker loop={node} />}
         {data.laid.branchLabel && <span className="ml-auto truncate text-[10px] font-mono text-secondary">{data.laid.branchLabel}</span>}
       </div>
       <Handle type="source" position={Position.Bottom} isConnectable={false} className="opacity-0" />
@@ -125,7 +188,10 @@ export interface PlanCanvasProps {
 }
 
 /** The plan's topology: block layout, foldable composites, live status from `store`, culling, MiniMap. */
+const MINIMAP_COLOURS: Record<string, string> = { leaf: '#94a3b8', block: 'transparent' };
+
 export function PlanCanvas({ root, store, onSelect, className }: PlanCanvasProps) {
+  const theme = useTheme();
   const [folded, setFolded] = useState<Set<string>>(() => defaultFolded(root));
   const [prevRoot, setPrevRoot] = useState(root);
   if (prevRoot !== root) {
@@ -170,10 +236,11 @@ export function PlanCanvas({ root, store, onSelect, className }: PlanCanvasProps
           {...(small && !fits ? { fitView: true, fitViewOptions: { maxZoom: 1, padding: 0.08 } } : { defaultViewport: viewport })}
           onNodeClick={(_, node) => onSelect?.(node.id)}
           proOptions={{ hideAttribution: true }}
+          colorMode={theme}
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable className="!bg-base-200" nodeStrokeWidth={2} />
+          <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLOURS[n.type ?? 'leaf'] ?? '#94a3b8'} nodeStrokeColor={(n) => (n.type === 'block' ? '#94a3b8' : 'transparent')} nodeStrokeWidth={3} />
         </ReactFlow>}
       </div>
     </StatusContext.Provider>

@@ -45,6 +45,8 @@ export interface LaidOutNode {
   hiddenLeaves?: number;
   /** For a child of a conditional: the `when` that leads to it (or `else`). */
   branchLabel?: string;
+  /** The nearest loop around it, if any. */
+  loopId?: string;
 }
 
 export interface LaidOutEdge {
@@ -162,7 +164,7 @@ export function layoutPlan(root: LayoutPlanNode, folded: ReadonlySet<string> = n
 
   const nodes: LaidOutNode[] = [];
   const edges: LaidOutEdge[] = [];
-  const place = (node: LayoutPlanNode, x: number, y: number, absX: number, absY: number, depth: number, parentId?: string, branchLabel?: string) => {
+  const place = (node: LayoutPlanNode, x: number, y: number, absX: number, absY: number, depth: number, parentId?: string, branchLabel?: string, loopId?: string) => {
     const size = sizes.get(node.id)!;
     const composite = isComposite(node);
     const isFolded = composite && (folded.has(node.id) || childrenOf(node).length === 0);
@@ -180,7 +182,9 @@ export function layoutPlan(root: LayoutPlanNode, folded: ReadonlySet<string> = n
       absY,
       ...(isFolded ? { hiddenLeaves: leaves.get(node.id) ?? 0 } : {}),
       ...(branchLabel ? { branchLabel } : {}),
+      ...(loopId ? { loopId } : {}),
     });
+    const innerLoop = node.type === 'loop' ? node.id : loopId;
     if (!composite || isFolded) return;
     const kids = childrenOf(node);
     const side = node.type === 'parallel' || node.type === 'conditional';
@@ -189,7 +193,7 @@ export function layoutPlan(root: LayoutPlanNode, folded: ReadonlySet<string> = n
       let cx = PAD;
       for (const { child, label } of kids) {
         const s = sizes.get(child.id)!;
-        place(child, cx, top, absX + cx, absY + top, depth + 1, node.id, label);
+        place(child, cx, top, absX + cx, absY + top, depth + 1, node.id, label, innerLoop);
         cx += s.width + GAP;
       }
     } else {
@@ -198,7 +202,7 @@ export function layoutPlan(root: LayoutPlanNode, folded: ReadonlySet<string> = n
       for (const { child } of kids) {
         const s = sizes.get(child.id)!;
         const cx = (size.width - s.width) / 2;
-        place(child, cx, cy, absX + cx, absY + cy, depth + 1, node.id);
+        place(child, cx, cy, absX + cx, absY + cy, depth + 1, node.id, undefined, innerLoop);
         if (previous) edges.push({ id: `${previous}->${child.id}`, source: previous, target: child.id });
         previous = child.id;
         cy += s.height + GAP;
@@ -207,6 +211,15 @@ export function layoutPlan(root: LayoutPlanNode, folded: ReadonlySet<string> = n
   };
   place(root, 0, 0, 0, 0, 1);
   return { nodes, edges, width: total.width, height: total.height, leafCount: leaves.get(root.id) ?? 0 };
+}
+
+/** Ids of every node inside `node` (not itself). */
+export function descendantIds(node: LayoutPlanNode, out: string[] = []): string[] {
+  for (const { child } of childrenOf(node)) {
+    out.push(child.id);
+    descendantIds(child, out);
+  }
+  return out;
 }
 
 /** Generated plans for the benchmark and tests: nested sequences/parallels/loops with `leaves` leaves. */

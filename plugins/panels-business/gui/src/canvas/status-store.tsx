@@ -1,5 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { NodeRunState, OrchEvent } from '@orch/gui-sdk';
+import type { AttemptRecord, NodeRunState, OrchEvent, TimelineNode } from '@orch/gui-sdk';
 
 /**
  * Live per-node run status, kept out of React Flow's `nodes` array: each canvas node subscribes to
@@ -9,6 +9,11 @@ export class NodeStatusStore {
   private readonly states = new Map<string, NodeRunState>();
   private readonly listeners = new Map<string, Set<() => void>>();
   private readonly issues = new Map<string, string[]>();
+  /** Timeline facts per plan node: attempts (leaves), branch taken and loop position (composites). */
+  private readonly timeline = new Map<string, TimelineNode>();
+  /** Loop id → the iteration a person picked to look at. */
+  private readonly picked = new Map<string, string>();
+  private readonly loopListeners = new Map<string, Set<() => void>>();
 
   get(id: string): NodeRunState | undefined {
     return this.states.get(id);
@@ -27,6 +32,41 @@ export class NodeStatusStore {
 
   private notify(id: string): void {
     for (const listener of this.listeners.get(id) ?? []) listener();
+  }
+
+  timelineOf(id: string): TimelineNode | undefined {
+    return this.timeline.get(id);
+  }
+
+  pickedIteration(loopId: string | undefined): string | undefined {
+    return loopId ? this.picked.get(loopId) : undefined;
+  }
+
+  private readonly iterationCache = new Map<string, NodeRunState | undefined>();
+
+  /** Stable per (node, iteration, attempts) so useSyncExternalStore sees the same object. */
+  iterationState(id: string, iteration: string): NodeRunState | undefined {
+    const attempts = this.timeline.get(id)?.attempts ?? [];
+    const key = `${id}|${iteration}|${attempts.length}|${attempts.at(-1)?.outcome ?? ''}`;
+    if (!this.iterationCache.has(key)) this.iterationCache.set(key, stateInIteration(attempts, iteration));
+    return this.iterationCache.get(key);
+  }
+
+  /** Loads `GET /api/runs/:runId/timeline` nodes: composites get their status, branch and iterations. */
+  loadTimeline(nodes: TimelineNode[]): void {
+    for (const node of nodes) {
+      const previous = this.timeline.get(node.nodeId);
+      this.timeline.set(node.nodeId, node);
+      if (JSON.stringify(previous) !== JSON.stringify(node)) this.notify(node.nodeId);
+    }
+  }
+
+  /** Shows the nodes inside `loopId` as they were in `iteration` (undefined: the latest). */
+  pickIteration(loopId: string, iteration: string | undefined, members: string[]): void {
+    if (iteration === undefined) this.picked.delete(loopId);
+    else this.picked.set(loopId, iteration);
+    this.notify(loopId);
+    for (const id of members) this.notify(id);
   }
 
   /** Replaces every state with the run record's (called when the record is read again). */
@@ -90,12 +130,62 @@ export class NodeStatusStore {
 
 export const StatusContext = createContext<NodeStatusStore | null>(null);
 
-export function useNodeStatus(id: string): NodeRunState | undefined {
+const STATUS_OF_OUTCOME: Record<AttemptRecord['outcome'], NodeRunState['status']> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  retrying: 'retrying',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+  running: 'running',
+};
+
+/** A node's state as it was in one loop iteration, from its kept attempts. */
+export function stateInIteration(attempts: AttemptRecord[], iteration: string): NodeRunState | undefined {
+  const matching = attempts.filter((a) => a.iteration === iteration || a.iteration?.startsWith(`${iteration}.`));
+  const last = matching.at(-1);
+  if (!last) return undefined;
+  return {
+    status: STATUS_OF_OUTCOME[last.outcome],
+    attempts: matching.length,
+    iteration: last.iteration,
+    startedAt: matching[0]!.startedAt,
+    ...(last.finishedAt ? { finishedAt: last.finishedAt } : {}),
+    ...(last.durationMs !== undefined ? { durationMs: last.durationMs } : {}),
+    ...(last.error ? { error: last.error } : {}),
+  };
+}
+
+/** The node's state, or (when a loop around it has an iteration picked) its state in that iteration. */
+export function useNodeStatus(id: string, loopId?: string): NodeRunState | undefined {
   const store = useContext(StatusContext);
   return useSyncExternalStore(
     (listener) => (store ? store.subscribe(id, listener) : () => undefined),
-    () => store?.get(id),
+    () => {
+      const picked = store?.pickedIteration(loopId);
+      if (!store || picked === undefined) return store?.get(id);
+      return store.iterationState(id, picked);
+    },
   );
+}
+
+export function useTimelineNode(id: string): TimelineNode | undefined {
+  const store = useContext(StatusContext);
+  return useSyncExternalStore(
+    (listener) => (store ? store.subscribe(id, listener) : () => undefined),
+    () => store?.timelineOf(id),
+  );
+}
+
+export function usePickedIteration(loopId: string): string | undefined {
+  const store = useContext(StatusContext);
+  return useSyncExternalStore(
+    (listener) => (store ? store.subscribe(loopId, listener) : () => undefined),
+    () => store?.pickedIteration(loopId),
+  );
+}
+
+export function useStatusStore(): NodeStatusStore | null {
+  return useContext(StatusContext);
 }
 
 export function useNodeIssues(id: string): string[] | undefined {
