@@ -1,23 +1,7 @@
-import type { AgentConfig, RegisteredAgent } from './api/index.js';
+import type { AgentSummary, RegisteredAgent } from './api/index.js';
 import { effectiveModel, type ModelsConfig } from './models-config.js';
 
-/** One line of `agents:config:list` and `GET /api/agents`. */
-export interface AgentSummary {
-  name: string;
-  version: string;
-  description: string;
-  /** `provider/model` the agent runs on (defaults filled in from `config/models.json`). */
-  model: string;
-  tools: string[];
-  riskLevel: AgentConfig['riskLevel'];
-  maxTurns: number;
-  structuredOutput: boolean;
-  handoffs: string[];
-  /** `agents-config/<name>.json`, or `memory` for an agent registered without a file. */
-  source: string;
-  loadedAt: string;
-}
-
+/** One line of `agents:config:list` and `GET /api/agents` (schema: `AgentSummarySchema`). */
 export function summarize(agent: RegisteredAgent, label: (file: string) => string, models: ModelsConfig): AgentSummary {
   const { config } = agent;
   const model = effectiveModel(models, { provider: config.model.provider, model: config.model.name });

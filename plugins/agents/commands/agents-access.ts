@@ -1,9 +1,8 @@
 import { inject, injectable, optional } from 'inversify';
 import { OrchError, type CommandIO } from '../../../kernel/index.js';
-import { type AgentConfig, type RegisteredAgent } from '../api/index.js';
-import { ServerLink } from '../../server/api/index.js';
-import type { GenerateBody, RegisterBody } from '../agent-routes.js';
-import { summarize, type AgentSummary } from '../agent-summary.js';
+import { AgentsApi, type AgentConfig, type AgentSummary, type GenerateBody, type RegisteredAgent } from '../api/index.js';
+import { serverOrLocal, ServerLink, type AccessVia, type ApiClient } from '../../server/api/index.js';
+import { summarize } from '../agent-summary.js';
 import { MetaAgent, type GeneratedAgent } from '../meta-agent.js';
 import { ModelClients } from '../model-clients.js';
 import { FileAgentRegistry } from '../registry.js';
@@ -21,7 +20,6 @@ export interface RemoveOutcome {
 
 /** The agents as a command reaches them: the live server's REST API, or this process's registry and files. */
 export interface AgentsView {
-  readonly via: 'server' | 'files';
   list(): Promise<{ agents: AgentSummary[]; problems: { file: string; message: string }[] }>;
   get(name: string): Promise<AgentDetails>;
   register(config: AgentConfig, options: { persist: boolean; overwrite: boolean }): Promise<AgentSummary>;
@@ -43,21 +41,14 @@ export class AgentsAccess {
     @inject(ServerLink) @optional() private readonly link: ServerLink | undefined,
   ) {}
 
-  async open(io: CommandIO): Promise<AgentsView> {
-    const location = await this.link?.locate();
-    if (location && this.link) {
-      notice(io, `(through the Orch server at ${location.baseUrl}, pid ${location.pid})`);
-      return remoteView(this.link);
-    }
-    notice(io, '(no Orch server running — working on agents-config/ directly)');
-    return this.filesView();
+  open(io: CommandIO): Promise<AgentsView & { readonly via: AccessVia }> {
+    return serverOrLocal(io, this.link, { remote: remoteView, local: () => this.filesView(), localNotice: 'working on agents-config/ directly', localVia: 'files' });
   }
 
   private filesView(): AgentsView {
     const { registry, meta, clients } = this;
     const label = (file: string) => registry.label(file);
     return {
-      via: 'files',
       async list() {
         const models = await clients.settings();
         return { agents: registry.list().map((a) => summarize(a, label, models)), problems: registry.problems() };
@@ -90,24 +81,12 @@ export class AgentsAccess {
   }
 }
 
-function remoteView(link: ServerLink): AgentsView {
-  const enc = encodeURIComponent;
+function remoteView(client: ApiClient): AgentsView {
   return {
-    via: 'server',
-    list: () => link.request('GET', '/agents'),
-    get: async (name) => (await link.request<{ agent: AgentDetails }>('GET', `/agents/${enc(name)}`)).agent,
-    async register(config, { persist, overwrite }) {
-      const body: RegisterBody = { config, persist, overwrite };
-      return (await link.request<{ agent: AgentSummary }>('POST', '/agents', body)).agent;
-    },
-    remove: (name, { keepFile }) => link.request('DELETE', `/agents/${enc(name)}${keepFile ? '?keepFile=true' : ''}`),
-    generate: ({ onRound: _progressIsLocalOnly, ...body }) => link.request('POST', '/agents/generate', body),
+    list: () => client.call(AgentsApi.list),
+    get: async (name) => (await client.call(AgentsApi.get, { params: { name } })).agent,
+    register: async (config, { persist, overwrite }) => (await client.call(AgentsApi.register, { body: { config, persist, overwrite } })).agent,
+    remove: (name, { keepFile }) => client.call(AgentsApi.remove, { params: { name }, query: keepFile ? { keepFile: 'true' } : {} }),
+    generate: ({ onRound: _progressIsLocalOnly, ...body }) => client.call(AgentsApi.generate, { body }),
   };
-}
-
-/** A dim line on stderr saying where the answer comes from (stdout stays clean for --json). */
-export function notice(io: CommandIO, text: string): void {
-  if (io.json) return;
-  const dim = process.stderr.isTTY && !process.env.NO_COLOR;
-  io.err(dim ? `\x1b[2m${text}\x1b[22m` : text);
 }

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { OrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
 import { AGENT_NAME_PATTERN } from '../api/index.js';
-import { AgentsAccess, notice } from './agents-access.js';
+import { AgentsAccess } from './agents-access.js';
 
 /**
  * `orch agents:config:generate "<description>" [--name n] [--write] [--force] [--provider p] [--model m]`:
@@ -22,7 +22,7 @@ export class AgentsGenerateCommand implements CliCommand {
       throw new OrchError('invalid_input', `--name "${name}" is not an agent name: lower-case letters, digits, "_" and "-", starting with a letter`);
     }
     const view = await this.access.open(io);
-    notice(io, 'Asking the model for an agent config…');
+    io.notice('Asking the model for an agent config…');
     const generated = await view.generate({
       description,
       name,
@@ -31,7 +31,7 @@ export class AgentsGenerateCommand implements CliCommand {
       provider: typeof args.provider === 'string' && args.provider ? args.provider : undefined,
       model: typeof args.model === 'string' && args.model ? args.model : undefined,
       maxRounds: typeof args['max-rounds'] === 'number' ? args['max-rounds'] : undefined,
-      onRound: (round, problems) => notice(io, `  answer ${round} had ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]}${problems.length > 1 ? ', …' : ''}); asking for a repair`),
+      onRound: (round, problems) => io.notice(`  answer ${round} had ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]}${problems.length > 1 ? ', …' : ''}); asking for a repair`),
     });
     if (io.json) {
       io.printJson({ via: view.via, ...generated });
