@@ -125,6 +125,12 @@ export const RunRecordSchema = z.object({
   waitingFor: RunWaitSchema.optional(),
   /** Things a person should know that did not stop the run (e.g. a corrupt checkpoint set aside). */
   warnings: z.array(z.string()).optional(),
+  /**
+   * Leaf nodes ready to run but waiting for a concurrency slot right now — the process's cap
+   * (`executor.maxConcurrency`, shared by every run) or their parallel's `maxConcurrency` — in the
+   * order they asked; absent when none waits.
+   */
+  queued: z.array(z.string()).optional(),
   /** Leaf nodes by id. */
   nodes: z.record(z.string(), NodeRunStateSchema).default({}),
   /** Conditionals and loops by id, once entered. */

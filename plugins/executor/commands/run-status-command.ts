@@ -34,6 +34,9 @@ export class RunStatusCommand implements CliCommand {
     if (record.owner) io.out(`Executing in process ${record.owner.pid} (${record.owner.role}) since ${record.owner.since}`);
     if (Object.keys(record.inputs).length > 0) io.out(`Inputs:   ${truncate(JSON.stringify(record.inputs), 120)}`);
     io.out(`Progress: ${progressCounts(record)}`);
+    if (record.queued?.length) {
+      io.out(`Queued:   ${record.queued.length} ready node(s) wait for a concurrency slot (executor.maxConcurrency of the process, or their parallel's maxConcurrency): ${truncate(record.queued.join(', '), 100)}`);
+    }
     for (const warning of record.warnings ?? []) io.out(`Warning:  ${warning}`);
     const nodes = Object.entries(record.nodes);
     if (nodes.length > 0) {

@@ -108,6 +108,8 @@ export function progressCounts(record: RunRecord | RunListItem): string {
   const parts = [`${done}${record.leafCount && !finished ? `/${record.leafCount}` : ''} done`];
   const running = count('running', 'retrying');
   if (running) parts.push(`${running} running`);
+  const queued = 'queued' in record ? (record.queued?.length ?? 0) : 0;
+  if (queued) parts.push(`${queued} queued for a slot`);
   const waiting = count('waiting_approval');
   if (waiting) parts.push(`${waiting} waiting for approval`);
   const flagged = count('needs_attention', 'failed');
@@ -125,7 +127,7 @@ export function outcomeLines(record: RunRecord, viaServer: boolean): string[] {
   const memoryNote = record.mode === 'memory' ? [dim('  (memory mode: this run cannot be resumed once this command ends)')] : [];
   switch (record.status) {
     case 'completed':
-      return [`${green('✓')} Run ${bold(id)} completed${took} (${Object.keys(record.nodes).length} nodes).`];
+      return [`${green('✓')} Run ${bold(id)} completed${took} (${plural(Object.keys(record.nodes).length, 'node')}).`];
     case 'waiting_approval': {
       const lines = [`${yellow('⏸')} Run ${bold(id)} waits for approval:`];
       for (const a of record.waitingFor?.approvals ?? []) lines.push(`  - ${a.nodeId}: ${a.title}  (approval ${a.approvalId})`);
@@ -162,4 +164,9 @@ export function exitCodeOf(record: RunRecord): number {
   if (record.status === 'completed') return 0;
   if (record.status === 'waiting_approval' || record.status === 'needs_attention') return 2;
   return 1;
+}
+
+/** `1 node`, `3 nodes`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -30,9 +30,20 @@ describe('plan compiler', () => {
       (n) => n.id === 'a',
     );
     const names = Object.keys((compiled.graph as unknown as { nodes: Record<string, unknown> }).nodes).sort();
-    expect(names).to.deep.equal(['a', 'a#gate', 'b', 'c', 'fan#end1', 'fan#join']);
-    expect(compiled.planNodeOf('a#gate')).to.equal('a');
-    expect(compiled.planNodeOf('fan#join')).to.equal('fan');
+    expect(names).to.deep.equal(['@a', '@a#gate', '@b', '@c', '@fan#end1', '@fan#join']);
+    expect(compiled.planNodeOf('@a#gate')).to.equal('a');
+    expect(compiled.planNodeOf('@fan#join')).to.equal('fan');
     expect(compiled.placements.get('b')).to.deep.equal({ loops: [], parallels: ['fan'] });
+  });
+
+  it('compiles ids that are state channels or properties of every object (input, nodes, constructor, toString, __start__-like)', () => {
+    const ids = ['input', 'nodes', 'loops', 'routes', 'gates', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'branch', 'start', 'end'];
+    const compiled = compilePlan(
+      { id: 'main', type: 'sequence', children: [...ids.map(leaf), { id: 'prototype', type: 'loop', while: 'false', maxIterations: 1, body: leaf('x') }] },
+      handlers,
+      (n) => n.id === 'constructor',
+    );
+    for (const id of ids) expect(compiled.planNodeOf(`@${id}`)).to.equal(id);
+    expect(compiled.placements.get('x')).to.deep.equal({ loops: ['prototype'], parallels: [] });
   });
 });

@@ -26,16 +26,27 @@ export interface CompiledPlan {
   /** LangGraph's recursion limit for this plan: the most steps one pass can take, plus a margin. */
   stepLimit: number;
   placements: Map<string, Placement>;
-  /** The plan node a graph node belongs to (`deploy#gate` → `deploy`). */
+  /** The plan node a graph node belongs to (`@deploy#gate` → `deploy`). */
   planNodeOf(graphNode: string): string;
 }
 
-/** Graph node names: plan ids never contain `#`, so these never collide with them. */
+/**
+ * Graph node names, namespaced so that any plan node id works: plan ids never contain `@` or `#`,
+ * so `@<id>` can never be a state channel (`input`, `nodes`, …), a LangGraph name (`__start__`,
+ * `branch:to:…`) or a property every object has (`constructor`, `toString`) — ids are the user's
+ * vocabulary, the graph's names are not.
+ */
 export const graphNames = {
-  gate: (id: string) => `${id}#gate`,
-  join: (id: string) => `${id}#join`,
-  branchEnd: (id: string, index: number) => `${id}#end${index}`,
+  node: (id: string) => `@${id}`,
+  gate: (id: string) => `@${id}#gate`,
+  join: (id: string) => `@${id}#join`,
+  branchEnd: (id: string, index: number) => `@${id}#end${index}`,
 };
+
+/** `map[key]` if `map` has it as its own property (state maps come back from checkpoints as plain objects). */
+export function own<T>(map: Record<string, T> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
 
 const STEP_MARGIN = 5;
 
@@ -89,21 +100,23 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
         return entries;
       }
       case 'conditional': {
-        addNode(node.id, node.id, (state) => handlers.route(node, placement, state));
+        const name = graphNames.node(node.id);
+        addNode(name, node.id, (state) => handlers.route(node, placement, state));
         const targets = node.branches.map((branch) => compile(branch.then, then, placement));
         const otherwise = node.else ? compile(node.else, then, placement) : then;
-        g.addConditionalEdges(node.id, (state: RunStateValues) => {
-          const chosen = state.routes[node.id] ?? -1;
+        g.addConditionalEdges(name, (state: RunStateValues) => {
+          const chosen = own(state.routes, node.id) ?? -1;
           return chosen >= 0 && chosen < targets.length ? targets[chosen]! : otherwise;
         }, unique([...targets.flat(), ...otherwise]));
-        return [node.id];
+        return [name];
       }
       case 'loop': {
         const inner = { loops: [...placement.loops, node.id], parallels: placement.parallels };
-        addNode(node.id, node.id, (state) => handlers.loop(node, placement, state));
-        const body = compile(node.body, [node.id], inner);
-        g.addConditionalEdges(node.id, (state: RunStateValues) => (state.loops[node.id] ? body : then), unique([...body, ...then]));
-        return [node.id];
+        const name = graphNames.node(node.id);
+        addNode(name, node.id, (state) => handlers.loop(node, placement, state));
+        const body = compile(node.body, [name], inner);
+        g.addConditionalEdges(name, (state: RunStateValues) => (own(state.loops, node.id) ? body : then), unique([...body, ...then]));
+        return [name];
       }
       default: {
         const { entry, exit } = compileLeaf(node, placement);
@@ -115,12 +128,13 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
 
   const compileLeaf = (node: LeafNode, placement: Placement): { entry: string; exit: string } => {
     placements.set(node.id, placement);
-    addNode(node.id, node.id, (state) => handlers.leaf(node, placement, state));
-    if (node.type === 'human_approval' || !needsGate(node)) return { entry: node.id, exit: node.id };
+    const name = graphNames.node(node.id);
+    addNode(name, node.id, (state) => handlers.leaf(node, placement, state));
+    if (node.type === 'human_approval' || !needsGate(node)) return { entry: name, exit: name };
     const gate = graphNames.gate(node.id);
     addNode(gate, node.id, (state) => handlers.gate(node, placement, state));
-    g.addEdge(gate, node.id);
-    return { entry: gate, exit: node.id };
+    g.addEdge(gate, name);
+    return { entry: gate, exit: name };
   };
 
   /** A node whose every path ends on one graph node that the caller wires (leaf, parallel, sequence of them). */
@@ -163,7 +177,7 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
     graph,
     stepLimit: stepsOf(root, needsGate) + STEP_MARGIN,
     placements,
-    planNodeOf: (name) => owners.get(name) ?? name.split('#')[0]!,
+    planNodeOf: (name) => owners.get(name) ?? name.replace(/^@/, '').split('#')[0]!,
   };
 }
 

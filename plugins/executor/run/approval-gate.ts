@@ -1,6 +1,6 @@
 import { type ApprovalDecision } from '../../approvals/api/index.js';
 import { type HumanApprovalNode, type LeafNode } from '../../plans/api/index.js';
-import type { Placement } from '../graph/plan-compiler.js';
+import { own, type Placement } from '../graph/plan-compiler.js';
 import type { GateOutcome, RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { renderApproval } from './approval-context.js';
 import { closeAttempt, openAttempt, recordSkip } from './attempt-log.js';
@@ -72,7 +72,7 @@ export async function runGate(env: RunEnvironment, node: LeafNode, placement: Pl
  * null when skipped, and for a rejection the run fails (no retries).
  */
 export async function applyGateOutcome(env: RunEnvironment, node: LeafNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate | undefined> {
-  const outcome = state.gates[approvalKeyOf(node, placement, state)];
+  const outcome = own(state.gates, approvalKeyOf(node, placement, state));
   if (!outcome) return undefined;
   if (outcome.skipped) return skip(env, node, outcome.operator, iterationOf(placement, state));
   if (outcome.outcome === 'rejected') return reject(env, node, outcome, iterationOf(placement, state));

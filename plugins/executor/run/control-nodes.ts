@@ -1,6 +1,6 @@
 import { isOrchError } from '../../../kernel/index.js';
 import { evaluateExpression, type ConditionalNode, type LoopNode } from '../../plans/api/index.js';
-import type { Placement } from '../graph/plan-compiler.js';
+import { own, type Placement } from '../graph/plan-compiler.js';
 import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { iterationOf, publish, scopeOf, type RunEnvironment } from './run-environment.js';
 import { RunFailure } from './run-failure.js';
@@ -52,7 +52,7 @@ export async function routeConditional(env: RunEnvironment, node: ConditionalNod
  * limit exists to stop runaway loops, and stopping silently would hide one.
  */
 export async function advanceLoop(env: RunEnvironment, node: LoopNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate> {
-  const frame = state.loops[node.id];
+  const frame = own(state.loops, node.id);
   const index = frame ? frame.index + 1 : 0;
   const vars = await varsOf(node, placement, state);
   if (node.forEach !== undefined) {

@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { inject, injectable, multiInject, optional } from 'inversify';
-import { describeError, EventBus, isAlive, isOrchError, Logger, OrchError, Paths, ProcessContext } from '../../../kernel/index.js';
+import { z } from 'zod';
+import { Config, describeError, EventBus, isAlive, isOrchError, Logger, OrchError, Paths, ProcessContext } from '../../../kernel/index.js';
 import { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
 import { adapterKey, adapterKeyOf, NodeAdapter, PlanStore, PlanValidator, walkPlan, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
@@ -15,10 +16,18 @@ import { requiresApproval } from './run-environment.js';
 import { RunJournals } from './run-journal.js';
 import { LiveRecord, RunRecords } from './run-records.js';
 import { RunSession } from './run-session.js';
+import { SlotPool } from './slot-pool.js';
 import { withdrawOpenApprovals } from './withdraw-approvals.js';
 
-/** At most this many leaf executions at once per run (the mission's limit). */
+/** At most this many leaf executions at once per process unless `executor.maxConcurrency` says otherwise (the mission's limit). */
 export const MAX_CONCURRENCY = 10;
+
+/** The `executor` section of `config/orch.json`, owned by this plugin. */
+export const ExecutorSettingsSchema = z.strictObject({
+  /** Leaf executions at once in one Orch process, over every run it executes; each parallel's `maxConcurrency` applies under it. */
+  maxConcurrency: z.number().int().min(1).max(100).default(MAX_CONCURRENCY),
+});
+export type ExecutorSettings = z.output<typeof ExecutorSettingsSchema>;
 /** Checkpoints kept per run. */
 export const CHECKPOINTS_KEPT = 20;
 /** How long a stopping process lets running nodes reach a checkpoint before aborting them. */
@@ -39,6 +48,8 @@ export class ExecutorRunService implements RunService {
   readonly journals: RunJournals;
   private readonly logger: Logger;
   private readonly sessions = new Map<string, RunSession>();
+  /** The process's concurrency slots, shared fairly by every run executing here. */
+  readonly slots: SlotPool;
   /** Work on one run, one piece at a time (approval decisions arriving together, resume vs cancel). */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -47,12 +58,14 @@ export class ExecutorRunService implements RunService {
     @inject(EventBus) private readonly bus: EventBus,
     @inject(Logger) logger: Logger,
     @inject(ProcessContext) private readonly processContext: ProcessContext,
+    @inject(Config) config: Config,
     @inject(PlanStore) @optional() private readonly planStore: PlanStore | undefined,
     @inject(PlanValidator) @optional() private readonly validator: PlanValidator | undefined,
     @inject(ApprovalStore) @optional() private readonly approvals: ApprovalStore | undefined,
     @multiInject(NodeAdapter) @optional() private readonly adapterList: NodeAdapter[] | undefined,
   ) {
     this.logger = logger.child({ category: 'executor' });
+    this.slots = new SlotPool(config.section('executor', ExecutorSettingsSchema).maxConcurrency);
     this.records = new RunRecords(paths.state('runs'));
     this.operationsLog = new OperationsLog(join(paths.home, '.codex', 'operations-log.md'));
     this.checkpointer = new LogCheckpointSaver(paths.state('checkpoints'), {
@@ -235,6 +248,11 @@ export class ExecutorRunService implements RunService {
     return this.createSession(plan, record, this.processContext.operator, { register: false }).history();
   }
 
+  /** The most leaf executions seen at once over every run of this process (tests, benchmark). */
+  get processPeakConcurrency(): number {
+    return this.slots.peak;
+  }
+
   /** The most leaf executions seen at once in a run executing in this process (tests, benchmark). */
   peakConcurrency(runId: string): number | undefined {
     return this.sessions.get(runId)?.peakConcurrency;
@@ -413,7 +431,7 @@ export class ExecutorRunService implements RunService {
       operationsLog: this.operationsLog,
       operator,
       role: this.processContext.role,
-      maxConcurrency: MAX_CONCURRENCY,
+      slotPool: this.slots,
     });
     if (options.register !== false) {
       this.sessions.set(record.runId, session);

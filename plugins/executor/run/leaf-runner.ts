@@ -7,7 +7,6 @@ import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { pauseForPerson } from './pause-for-person.js';
 import { adapterOf, iterationOf, nodeState, publish, scopeOf, summarize, type RunEnvironment } from './run-environment.js';
 import { closeAttempt, openAttempt, recordSkip } from './attempt-log.js';
-import { acquireAll } from './semaphore.js';
 import { StateWriteError } from './write-failure.js';
 
 const DEFAULT_RETRY: RetryPolicy = RetryPolicySchema.parse({});
@@ -155,7 +154,7 @@ async function attemptOnce(
     throw new OrchError('invalid_input', `node "${node.id}" parameters are invalid: ${formatFieldIssues(issues)}`, { issues });
   }
 
-  const release = await acquireAll([...placement.parallels.map((id) => env.parallelSemaphores.get(id)!), env.runSemaphore], env.signal);
+  const release = await env.slots.acquire(node.id, placement.parallels, env.signal);
   const timeout = node.timeoutMs === undefined ? undefined : new AbortController();
   const signal = timeout ? AbortSignal.any([env.signal, timeout.signal]) : env.signal;
   let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import type { NodeRunState } from '../api/index.js';
 import type { LeafNode, NodeAdapter, Plan, RiskLevel } from '../../plans/api/index.js';
 import { redactSecrets } from '../../../kernel/index.js';
 import { adapterKeyOf, adapterParamsOf } from '../../plans/api/index.js';
-import type { Placement } from '../graph/plan-compiler.js';
+import { own, type Placement } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
 import type { OperationsLog } from './operations-log.js';
 import type { LiveRecord } from './run-records.js';
@@ -63,7 +63,7 @@ export function adapterOf(env: RunEnvironment, node: LeafNode): NodeAdapter | un
 /** The position inside enclosing loops (`2`, `2.0`), or undefined outside loops. */
 export function iterationOf(placement: Placement, state: RunStateValues): string | undefined {
   if (placement.loops.length === 0) return undefined;
-  return placement.loops.map((loop) => String(state.loops[loop]?.index ?? 0)).join('.');
+  return placement.loops.map((loop) => String(own(state.loops, loop)?.index ?? 0)).join('.');
 }
 
 /** Approval requests are idempotent on (runId, key): one per node and loop position. */
@@ -75,7 +75,7 @@ export function approvalKeyOf(node: LeafNode, placement: Placement, state: RunSt
 /** The JSONata scope of the plan header: `{ input, nodes, vars, item, index }`. */
 export function scopeOf(state: RunStateValues, placement: Placement, vars: Record<string, unknown> = {}): Record<string, unknown> {
   const innermost = placement.loops[placement.loops.length - 1];
-  const frame = innermost ? state.loops[innermost] : undefined;
+  const frame = innermost ? own(state.loops, innermost) : undefined;
   return {
     input: state.input,
     nodes: state.nodes,
@@ -88,7 +88,8 @@ export function scopeOf(state: RunStateValues, placement: Placement, vars: Recor
 /** The record entry of a leaf, created on first use. */
 export function nodeState(env: RunEnvironment, node: LeafNode): NodeRunState {
   const nodes = env.live.record.nodes;
-  return (nodes[node.id] ??= { status: 'pending', type: node.type, attempts: 0 });
+  // Own properties only: an id such as `constructor` must not find what every object inherits.
+  return Object.hasOwn(nodes, node.id) ? nodes[node.id]! : (nodes[node.id] = { status: 'pending', type: node.type, attempts: 0 });
 }
 
 export function publish(env: RunEnvironment, event: OrchEventInput): void {

@@ -18,7 +18,7 @@ import { RunCancelled, RunFailure } from './run-failure.js';
 import type { LiveRecord } from './run-records.js';
 import { withdrawOpenApprovals } from './withdraw-approvals.js';
 import { findWriteFailure } from './write-failure.js';
-import { Semaphore } from './semaphore.js';
+import type { SlotPool } from './slot-pool.js';
 
 export interface RunSessionOptions {
   plan: Plan;
@@ -31,8 +31,8 @@ export interface RunSessionOptions {
   operationsLog: OperationsLog;
   operator: string;
   role: string;
-  /** Leaf executions at once in this run (≤ 10). */
-  maxConcurrency: number;
+  /** The process's concurrency slots, shared by every run it executes. */
+  slotPool: SlotPool;
 }
 
 /** A pause LangGraph holds for this run, with the interrupt id a resume must name. */
@@ -69,7 +69,19 @@ export class RunSession {
   private running?: Promise<RunRecord>;
 
   constructor(private readonly options: RunSessionOptions) {
-    const parallelSemaphores = new Map<string, Semaphore>();
+    const parallelCaps = new Map<string, number>();
+    let widest = 0;
+    for (const node of walkPlan(options.plan.root)) {
+      if (node.type !== 'parallel') continue;
+      parallelCaps.set(node.id, Math.min(node.maxConcurrency ?? options.slotPool.limit, options.slotPool.limit));
+      widest = Math.max(widest, node.children.length);
+    }
+    const slots = options.slotPool.forRun(options.live.record.runId, parallelCaps, () => {
+      // Shown in the run's status: the leaves that are ready but wait for a slot.
+      const queued = slots.queued;
+      options.live.record.queued = queued.length > 0 ? queued : undefined;
+      options.live.changed().catch(() => undefined);
+    });
     // Every leaf waiting for a concurrency slot listens to the run's signal: many at once is normal.
     setMaxListeners(0, this.abort.signal);
     this.env = {
@@ -82,8 +94,7 @@ export class RunSession {
       operationsLog: options.operationsLog,
       operator: options.operator,
       signal: this.abort.signal,
-      runSemaphore: new Semaphore(options.maxConcurrency),
-      parallelSemaphores,
+      slots,
     };
     const env = this.env;
     this.compiled = compilePlan(
@@ -111,12 +122,6 @@ export class RunSession {
       },
       (node: LeafNode) => requiresApproval(node, options.adapters.get(adapterKeyOf(node))),
     );
-    let widest = 0;
-    for (const node of walkPlan(options.plan.root)) {
-      if (node.type !== 'parallel') continue;
-      parallelSemaphores.set(node.id, new Semaphore(Math.min(node.maxConcurrency ?? 10, options.maxConcurrency)));
-      widest = Math.max(widest, node.children.length);
-    }
     allowListenersFor(widest);
     this.graph = this.compiled.graph.compile({ checkpointer: options.checkpointer });
   }
@@ -140,7 +145,7 @@ export class RunSession {
 
   /** The most leaf executions seen at once in this run (for the benchmark and tests). */
   get peakConcurrency(): number {
-    return this.env.runSemaphore.peak;
+    return this.env.slots.peak;
   }
 
   private get config() {

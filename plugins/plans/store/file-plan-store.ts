@@ -165,9 +165,10 @@ export class FilePlanStore implements PlanStore {
    * backup without it) — one rebuilt from the version files, written back by the next change.
    */
   private async readIndex(): Promise<PlanIndex> {
+    // Plan ids index a prototype-free map: an id such as `constructor` is a plan like any other.
     const index = await this.store.read(this.indexFile, PlanIndexSchema);
-    if (index) return index;
-    const rebuilt: PlanIndex = { plans: {} };
+    if (index) return { ...index, plans: Object.assign(Object.create(null) as PlanIndex['plans'], index.plans) };
+    const rebuilt: PlanIndex = { plans: Object.create(null) as PlanIndex['plans'] };
     for (const planId of await this.planFolders()) {
       const entry = await this.adoptUnindexed(planId, undefined);
       if (entry) rebuilt.plans[planId] = entry;
