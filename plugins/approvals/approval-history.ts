@@ -29,15 +29,10 @@ export interface ApprovalHistoryPage {
   nextCursor: string | null;
 }
 
-interface Withdrawn {
-  withdrawal?: { withdrawnAt: string; outcome: string };
-}
-
 /** When and how a completed approval was settled (a decision, or a withdrawal when its run ended first). */
 function settlementOf(record: ApprovalRecord): { at: string; outcome: string; operator?: string } | undefined {
   if (record.decision) return { at: record.decision.decidedAt, outcome: record.decision.outcome, operator: record.decision.operator };
-  const withdrawal = (record as ApprovalRecord & Withdrawn).withdrawal;
-  if (withdrawal) return { at: withdrawal.withdrawnAt, outcome: 'withdrawn' };
+  if (record.withdrawal) return { at: record.withdrawal.withdrawnAt, outcome: 'withdrawn' };
   return undefined;
 }
 
