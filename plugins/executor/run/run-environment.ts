@@ -8,7 +8,7 @@ import { own, type Placement } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
 import type { OperationsLog } from './operations-log.js';
 import type { LiveRecord } from './run-records.js';
-import type { Semaphore } from './semaphore.js';
+import type { RunSlots } from './slot-pool.js';
 
 /** Everything the graph nodes of one run share while it executes in this process. */
 export interface RunEnvironment {
@@ -24,10 +24,8 @@ export interface RunEnvironment {
   operator: string;
   /** Aborted when the run is cancelled or the process stops for good; adapters get it. */
   signal: AbortSignal;
-  /** At most this many leaf executions at once in the whole run (≤ 10). */
-  runSemaphore: Semaphore;
-  /** Each parallel node's own `maxConcurrency`. */
-  parallelSemaphores: ReadonlyMap<string, Semaphore>;
+  /** This run's share of the process's concurrency slots, with each parallel node's own cap. */
+  slots: RunSlots;
 }
 
 export const RISK_ORDER: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical'];
