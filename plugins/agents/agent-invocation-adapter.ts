@@ -1,6 +1,6 @@
 import { inject, injectable, optional } from 'inversify';
-import { z } from 'zod';
-import { type AgentInvocationOutput } from './api/index.js';
+import type { z } from 'zod';
+import { AgentInvocationParamsSchema, type AgentInvocationOutput, type AgentInvocationParams } from './api/index.js';
 import { McpBridge } from '../mcp-bridge/api/index.js';
 import { templateExpressions, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
 import { AgentInvoker } from './agent-invoker.js';
@@ -8,12 +8,6 @@ import { ModelClients } from './model-clients.js';
 import { OutputSchema } from './output-schema.js';
 import { FileAgentRegistry } from './registry.js';
 
-export const AgentInvocationParamsSchema = z.strictObject({
-  agent: z.string().min(1, 'name an agent of agents-config/ (orch agents:config:list)'),
-  input: z.unknown(),
-  outputSchema: z.record(z.string(), z.unknown()).optional(),
-});
-export type AgentInvocationParams = z.output<typeof AgentInvocationParamsSchema>;
 
 /**
  * `agent_invocation` nodes: run an agent of the registry with the node's input. MCP tools go

@@ -1,19 +1,8 @@
 import { injectable } from 'inversify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { OrchError } from '../../kernel/index.js';
+import { HumanApprovalParamsSchema, type HumanApprovalParams } from './api/index.js';
 import { needsApprovalByRisk, type DryRunContext, type DryRunIssue, type NodeAdapter, type RiskLevel } from '../plans/api/index.js';
-
-/**
- * The fields of a `human_approval` node that this adapter checks (see `adapterParamsOf`). Not
- * strict: the executor may add its own fields (e.g. `onReject`) to the node.
- */
-export const HumanApprovalParamsSchema = z.object({
-  title: z.string().min(1).max(200),
-  prompt: z.string().min(1),
-  approvers: z.array(z.string().min(1)).optional(),
-  onTimeout: z.enum(['reject', 'approve', 'escalate']).default('reject'),
-});
-export type HumanApprovalParams = z.output<typeof HumanApprovalParamsSchema>;
 
 /**
  * `human_approval` nodes: validation and dry run. The pause itself is the executor's — it asks the
@@ -25,6 +14,7 @@ export type HumanApprovalParams = z.output<typeof HumanApprovalParamsSchema>;
 export class HumanApprovalAdapter implements NodeAdapter<HumanApprovalParams, never> {
   readonly type = 'human_approval' as const;
   readonly paramsSchema = HumanApprovalParamsSchema as unknown as z.ZodType<HumanApprovalParams>;
+  readonly requiredFields = { title: 'an approval needs a title' };
   /** The node does nothing by itself; what it guards is the plan author's to label with `riskLevel`. */
   readonly defaultRiskLevel: RiskLevel = 'medium';
   readonly description = 'Pauses the run until a person approves or rejects (orch approvals:*, the GUI or POST /api/approvals/:id/decision)';

@@ -1,35 +1,12 @@
 import { inject, injectable } from 'inversify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { describeError, OrchError } from '../../kernel/index.js';
 import { adapterKey, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
+import { ExternalServiceParamsSchema, type ExternalServiceParams } from './api/index.js';
 import { ServiceCatalog } from './service-catalog.js';
 import { headersOf, missingSecretMessage, secretsOf } from './service-secrets.js';
 import { operationUrl } from './service-url.js';
 import type { ServiceConfig } from './services-config.js';
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
-
-/** The fields of an `external_service` node (see `adapterParamsOf`). */
-export const ExternalServiceParamsSchema = z
-  .strictObject({
-    service: z.string().min(1, 'name a service of config/services.json'),
-    operation: z.strictObject({
-      method: z.enum(METHODS),
-      path: z.string().startsWith('/', 'the path starts with "/" and is relative to the service\'s base URL'),
-    }),
-    request: z
-      .strictObject({
-        query: z.record(z.string(), z.unknown()).optional(),
-        headers: z.record(z.string(), z.string()).optional(),
-        body: z.unknown().optional(),
-      })
-      .optional(),
-  })
-  .refine((p) => !['GET', 'HEAD'].includes(p.operation.method) || p.request?.body === undefined, {
-    message: 'GET and HEAD requests carry no body',
-    path: ['request', 'body'],
-  });
-export type ExternalServiceParams = z.output<typeof ExternalServiceParamsSchema>;
 
 /** The `local_task` http adapter's key: external calls are http requests with the service's settings. */
 const HTTP_ADAPTER = 'local_task:http';

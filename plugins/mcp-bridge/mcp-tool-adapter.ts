@@ -1,17 +1,11 @@
 import { inject, injectable } from 'inversify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { OrchError, describeError } from '../../kernel/index.js';
-import { toolResultText } from './api/index.js';
+import { McpToolParamsSchema, toolResultText, type McpToolParams } from './api/index.js';
 import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
 import { SharedMcpBridge } from './shared-mcp-bridge.js';
 import { checkToolArgs } from './tool-args-validator.js';
 
-export const McpToolParamsSchema = z.strictObject({
-  server: z.string().min(1, 'name an alias of config/mcp.servers.json'),
-  tool: z.string().min(1, 'name a tool of that server'),
-  args: z.record(z.string(), z.unknown()).default({}),
-});
-export type McpToolParams = z.output<typeof McpToolParamsSchema>;
 
 /** What an `mcp_tool` node leaves in `nodes.<id>`. */
 export interface McpToolOutput {

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { OrchError, isOrchError } from '../../kernel/index.js';
-import { PlanDocumentSchema, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument } from './api/index.js';
+import { NodeAdapterRegistry, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument } from './api/index.js';
 import { diffValues } from './plan-diff.js';
 import { allIssues } from './validation/dry-run-validator.js';
 import { describeIssue } from './validation/issue-text.js';
@@ -33,6 +33,7 @@ export class CheckedPlanSaver {
   constructor(
     @inject(PlanStore) private readonly store: PlanStore,
     @inject(PlanValidator) private readonly validator: PlanValidator,
+    @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
   ) {}
 
   async save(raw: unknown, options: CheckedSaveOptions): Promise<CheckedSave> {
@@ -60,7 +61,7 @@ export class CheckedPlanSaver {
 
   /** The active version when `document` says exactly what it says (saving again would add a copy). */
   private async activeWithSameContent(document: unknown): Promise<Plan | undefined> {
-    const parsed = PlanDocumentSchema.safeParse(document);
+    const parsed = this.registry.storageSchemas.document.safeParse(document);
     if (!parsed.success) return undefined;
     let active: Plan;
     try {

@@ -1,5 +1,5 @@
 import { CliCommand, definePlugin, EventContribution, HttpRoutes } from '../../kernel/index.js';
-import { PlanEvents, PlanStore, PlanValidator } from './api/index.js';
+import { NodeAdapterRegistry, PlanEvents, PlanStore, PlanValidator } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { ExamplePlansSeeder } from './example-plans-seeder.js';
 import { PlanAccess } from './commands/plan-access.js';
@@ -16,6 +16,7 @@ import { PlanShowCommand } from './commands/plan-show-command.js';
 import { PlanVersionsCommand } from './commands/plan-versions-command.js';
 import { DesignCatalogReader } from './design/design-catalog.js';
 import { PlanDesigner } from './design/plan-designer.js';
+import { AdapterRegistry } from './node-adapter-registry.js';
 import { NodeTypeCatalog } from './node-type-catalog.js';
 import { PlanRoutes } from './plan-routes.js';
 import { FilePlanStore } from './store/file-plan-store.js';
@@ -47,6 +48,8 @@ export default definePlugin({
     bind(FilePlanStore).toSelf();
     bind(PlanStore).toService(FilePlanStore);
     bind(EventContribution).toConstantValue({ events: PlanEvents });
+    bind(AdapterRegistry).toSelf();
+    bind(NodeAdapterRegistry).toService(AdapterRegistry);
     bind(DryRunValidator).toSelf();
     bind(PlanValidator).toService(DryRunValidator);
     bind(NodeTypeCatalog).toSelf();
@@ -64,6 +67,10 @@ export default definePlugin({
       bind(id).toSelf();
       bind(CliCommand).toService(id);
     }
+  },
+  configure({ services }) {
+    // Built once every plugin has bound its adapters: a duplicate node type is refused here, at boot.
+    services.get<NodeAdapterRegistry>(NodeAdapterRegistry);
   },
   async start({ services, process }) {
     if (process.role === 'server') await services.get<ExamplePlansSeeder>(ExamplePlansSeeder).seedIfEmpty();

@@ -1,6 +1,6 @@
-import { injectable, multiInject, optional } from 'inversify';
+import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { adapterKey, NodeAdapter, type RiskLevel } from './api/index.js';
+import { adapterKey, NodeAdapterRegistry, type NodeAdapter, type RiskLevel } from './api/index.js';
 
 export interface NodeTypeInfo {
   /** `local_task:script`, `mcp_tool`, … */
@@ -18,15 +18,12 @@ export interface NodeTypeInfo {
 /** The leaf node types this process can run, as the plan:node-types command, REST and the Designer show them. */
 @injectable()
 export class NodeTypeCatalog {
-  constructor(@multiInject(NodeAdapter) @optional() private readonly adapters: NodeAdapter[] | undefined) {}
+  constructor(@inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry) {}
 
   describe(): NodeTypeInfo[] {
-    const seen = new Set<string>();
     const out: NodeTypeInfo[] = [];
-    for (const adapter of this.adapters ?? []) {
+    for (const adapter of this.registry.all()) {
       const key = adapterKey(adapter);
-      if (seen.has(key)) continue;
-      seen.add(key);
       const paramsSchema = paramsJsonSchema(adapter);
       out.push({
         key,

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
-import { PLAN_ID_PATTERN, PlanStore, PlanValidator } from './api/index.js';
+import { NodeAdapterRegistry, PLAN_ID_PATTERN, PlanStore, PlanValidator } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { PlanDesigner, type DesignResult } from './design/plan-designer.js';
 import { NodeTypeCatalog } from './node-type-catalog.js';
@@ -19,6 +19,7 @@ export class PlanRoutes implements HttpRoutes {
     @inject(PlanValidator) private readonly validator: PlanValidator,
     @inject(CheckedPlanSaver) private readonly saver: CheckedPlanSaver,
     @inject(NodeTypeCatalog) private readonly nodeTypes: NodeTypeCatalog,
+    @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
     @inject(PlanDesigner) private readonly designer: PlanDesigner,
   ) {}
 
@@ -124,7 +125,7 @@ export class PlanRoutes implements HttpRoutes {
         method: 'GET',
         path: '/schemas/plan',
         summary: 'The Plan JSON Schema',
-        handle: async () => planJsonSchema(),
+        handle: async () => planJsonSchema(this.registry),
       },
       {
         method: 'GET',

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { isOrchError } from '../../kernel/index.js';
-import { PlanDocumentSchema, PlanValidator, type DryRunNodeReport, type DryRunReport, type PlanIssue } from '../../plugins/plans/api/index.js';
+import { NodeAdapterRegistry, PlanValidator, type DryRunNodeReport, type DryRunReport, type PlanIssue } from '../../plugins/plans/api/index.js';
 import { bootPlansKernel } from '../support/plans-adapters.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 
@@ -13,10 +13,14 @@ describe('plans: dry run under random and mutated plans', function () {
   this.timeout(240_000);
   let home: TestHome;
   let validator: PlanValidator;
+  /** The Plan schema with the test adapters' node types (each type's fields checked by its adapter). */
+  let PlanDocumentSchema: NodeAdapterRegistry['schemas']['document'];
 
   before(async () => {
     home = await createTestHome();
-    validator = (await bootPlansKernel(home)).container.get<PlanValidator>(PlanValidator);
+    const kernel = await bootPlansKernel(home);
+    validator = kernel.container.get<PlanValidator>(PlanValidator);
+    PlanDocumentSchema = kernel.container.get<NodeAdapterRegistry>(NodeAdapterRegistry).schemas.document;
   });
   after(() => home.cleanup());
 

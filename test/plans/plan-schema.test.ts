@@ -2,11 +2,27 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { toFieldIssues } from '../../kernel/index.js';
-import { PlanDocumentSchema } from '../../plugins/plans/api/index.js';
+import { NodeAdapterRegistry, type PlanSchemas } from '../../plugins/plans/api/index.js';
 import { planJsonSchema } from '../../plugins/plans/plan-json-schema.js';
+import { createTestHome, type TestHome } from '../support/test-home.js';
 
-/** The Plan schema, node type by node type: a valid node of each, and the mistakes people make. */
+/**
+ * The Plan schema, node type by node type: a valid node of each, and the mistakes people make. Leaf
+ * types come from their adapters, so the schema is the one a process with the default plugins has.
+ */
 describe('plans: schema of the nine node types', () => {
+  let home: TestHome;
+  let registry: NodeAdapterRegistry;
+  let PlanDocumentSchema: PlanSchemas['document'];
+  before(async () => {
+    home = await createTestHome();
+    const kernel = await home.boot({ role: 'cli' });
+    await kernel.start();
+    registry = kernel.get<NodeAdapterRegistry>(NodeAdapterRegistry);
+    PlanDocumentSchema = registry.schemas.document;
+  });
+  after(() => home.cleanup());
+
   const wrap = (root: unknown) => ({ id: 'p', name: 'P', goal: 'g', root });
   const leaf = { id: 'leaf', type: 'local_task', kind: 'echo', params: {} };
 
@@ -79,7 +95,7 @@ describe('plans: schema of the nine node types', () => {
   });
 
   it('exports a JSON Schema that agrees with the Zod schema on every example, and schemas/plan.schema.json is up to date', async () => {
-    const schema = planJsonSchema();
+    const schema = planJsonSchema(registry);
     const onDisk = JSON.parse(await readFile(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as unknown;
     expect(onDisk, 'run: orch plan:schema --out schemas/plan.schema.json').to.deep.equal(schema);
     const ajv = new Ajv2020.default({ allErrors: true, strict: false });

@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { AgentInvocationParamsSchema } from '../../plugins/agents/api/index.js';
+import { HumanApprovalParamsSchema } from '../../plugins/approvals/api/index.js';
+import { ExternalServiceParamsSchema } from '../../plugins/external-service/api/index.js';
+import { McpToolParamsSchema } from '../../plugins/mcp-bridge/api/index.js';
 import { NodeAdapter, type DryRunIssue, type NodeRunContext, type RiskLevel } from '../../plugins/plans/api/index.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { TestHome } from './test-home.js';
 
 /**
- * Stand-in node adapters for the plans tests: the real adapters' shapes (params schemas, risk
- * rules, existence checks in `dryRun`) without their side effects. Every `run` call is counted, so
+ * Stand-in node adapters for the plans tests: the real adapters' shapes (the very params schemas of
+ * the agent, MCP, service and approval nodes; risk rules; existence checks in `dryRun`) without
+ * their side effects. Every `run` call is counted, so
  * a test can prove that a dry run runs nothing.
  */
 export const runCalls: string[] = [];
@@ -14,6 +19,7 @@ function adapter<P>(spec: {
   type: NodeAdapter['type'];
   kind?: string;
   paramsSchema: z.ZodType<P>;
+  requiredFields?: NodeAdapter['requiredFields'];
   risk?: RiskLevel;
   riskOf?: (params: P) => RiskLevel;
   renderTemplates?: boolean;
@@ -23,6 +29,7 @@ function adapter<P>(spec: {
     type: spec.type,
     kind: spec.kind,
     paramsSchema: spec.paramsSchema,
+    ...(spec.requiredFields ? { requiredFields: spec.requiredFields } : {}),
     defaultRiskLevel: spec.risk ?? 'low',
     riskOf: spec.riskOf,
     renderTemplates: spec.renderTemplates,
@@ -66,14 +73,14 @@ export const filesTask = adapter({
 
 export const agentNode = adapter({
   type: 'agent_invocation',
-  paramsSchema: z.object({ agent: z.string(), input: z.unknown(), outputSchema: z.record(z.string(), z.unknown()).optional() }),
+  paramsSchema: AgentInvocationParamsSchema,
   risk: 'medium',
   dryRun: (p) => (KNOWN_AGENTS.includes(p.agent) ? [] : [{ path: 'agent', message: `unknown agent "${p.agent}"; known agents: ${KNOWN_AGENTS.join(', ')}` }]),
 });
 
 export const mcpNode = adapter({
   type: 'mcp_tool',
-  paramsSchema: z.object({ server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()) }),
+  paramsSchema: McpToolParamsSchema,
   risk: 'medium',
   dryRun: (p) => {
     const tools = KNOWN_TOOLS[p.server];
@@ -84,13 +91,14 @@ export const mcpNode = adapter({
 
 export const serviceNode = adapter({
   type: 'external_service',
-  paramsSchema: z.object({ service: z.string(), operation: z.object({ method: z.string(), path: z.string() }), request: z.unknown().optional() }),
+  paramsSchema: ExternalServiceParamsSchema,
   dryRun: (p) => (KNOWN_SERVICES.includes(p.service) ? [] : [{ path: 'service', message: `unknown service "${p.service}" (config/services.json)` }]),
 });
 
 export const approvalNode = adapter({
   type: 'human_approval',
-  paramsSchema: z.object({ title: z.string(), prompt: z.string(), approvers: z.array(z.string()).optional(), onTimeout: z.string().optional() }),
+  paramsSchema: HumanApprovalParamsSchema,
+  requiredFields: { title: 'an approval needs a title' },
 });
 
 export const ALL_TEST_ADAPTERS: NodeAdapter[] = [echoTask, countTask, shellTask, filesTask, agentNode, mcpNode, serviceNode, approvalNode] as NodeAdapter[];

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { inject, injectable, multiInject, optional } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { z } from 'zod';
 import { Config, describeError, EventBus, isAlive, isOrchError, Logger, OrchError, Paths, ProcessContext } from '../../../kernel/index.js';
 import { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
-import { adapterKey, adapterKeyOf, NodeAdapter, PlanStore, PlanValidator, walkPlan, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
+import { adapterKeyOf, NodeAdapterRegistry, PlanStore, PlanValidator, walkPlan, type NodeAdapter, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
 import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-checkpoint-saver.js';
 import { closeOpenAttempt } from './attempt-log.js';
 import { OperationsLog } from './operations-log.js';
@@ -62,7 +62,7 @@ export class ExecutorRunService implements RunService {
     @inject(PlanStore) @optional() private readonly planStore: PlanStore | undefined,
     @inject(PlanValidator) @optional() private readonly validator: PlanValidator | undefined,
     @inject(ApprovalStore) @optional() private readonly approvals: ApprovalStore | undefined,
-    @multiInject(NodeAdapter) @optional() private readonly adapterList: NodeAdapter[] | undefined,
+    @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
   ) {
     this.logger = logger.child({ category: 'executor' });
     this.slots = new SlotPool(config.section('executor', ExecutorSettingsSchema).maxConcurrency);
@@ -440,8 +440,9 @@ export class ExecutorRunService implements RunService {
     return session;
   }
 
-  private adapters(): Map<string, NodeAdapter> {
-    return new Map((this.adapterList ?? []).map((adapter) => [adapterKey(adapter), adapter]));
+  /** The node adapters by key, from the one registry (a duplicate key was refused at boot). */
+  private adapters(): ReadonlyMap<string, NodeAdapter> {
+    return this.registry.asMap();
   }
 
   private async resolvePlan(plan: { planId: string; version?: number } | { document: unknown; source?: string }, operator: string): Promise<Plan> {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../../../kernel/index.js';
-import type { LeafNode } from './plan.js';
+import type { CommonNodeField, LeafNode, PlanSchemas } from './plan.js';
 import type { RiskLevel } from './risk-level.js';
 
 /** A finding of a dry run; `path` is relative to the node (e.g. `params.url`). */
@@ -48,14 +48,24 @@ export interface NodeRunContext<P> {
 }
 
 /**
- * Contribution point: runs one kind of leaf node. Registered per `type` (and `kind` for local tasks).
- * Adapters are stateless singletons; all per-call state is in the context.
+ * Contribution point: runs one leaf node type (or one `kind` of `local_task`). Leaf types are open:
+ * a plugin adds a type by binding an adapter whose `type` is new, and declaring it in its manifest
+ * (`contributes.nodeTypes`). The node's own fields (every field but `type` and the common ones; for
+ * `local_task`, its `params`) are validated by `paramsSchema` alone — it is their one description,
+ * and the Plan JSON Schema is assembled from it. Adapters are stateless singletons; all per-call
+ * state is in the context.
  */
 export interface NodeAdapter<P = unknown, O = unknown> {
-  readonly type: LeafNode['type'];
-  /** For `local_task`: the kind served (`script`, `http`, …). */
+  /** The node type: lower-case letters, digits and "_" (`LEAF_TYPE_PATTERN`), not a composite's name. */
+  readonly type: string;
+  /** Only for `local_task`: the kind served (`script`, `http`, …). */
   readonly kind?: string;
   readonly paramsSchema: z.ZodType<P>;
+  /**
+   * Common node fields this type needs, with the message when one is missing or empty (e.g.
+   * `{ title: 'an approval needs a title' }`); they stay common fields, outside the params.
+   */
+  readonly requiredFields?: Partial<Record<CommonNodeField, string>>;
   readonly defaultRiskLevel: RiskLevel;
   /** Risk of one call when it depends on params (a file `delete` is riskier than a `read`). */
   riskOf?(params: P): RiskLevel;
@@ -73,3 +83,42 @@ export const NodeAdapter = Symbol.for('orch.NodeAdapter');
 export function adapterKey(adapter: Pick<NodeAdapter, 'type' | 'kind'>): string {
   return adapter.type === 'local_task' ? `local_task:${adapter.kind ?? ''}` : adapter.type;
 }
+
+/**
+ * The node adapters of this process, one per key, and what follows from them: the one place that
+ * finds "the adapter of this node" (dry run, executor, node-type catalog) and the Plan schemas with
+ * every registered type. Built by the plans plugin from every `NodeAdapter` binding when the
+ * plugins start; a key bound twice keeps the first adapter and the second is refused, with an
+ * error naming both plugins.
+ */
+export interface NodeAdapterRegistry {
+  /** Every adapter in use, sorted by key. */
+  all(): NodeAdapter[];
+  get(key: string): NodeAdapter | undefined;
+  /** The adapter that runs this node (by type, and kind for `local_task`). */
+  forNode(node: { type: string; kind?: unknown }): NodeAdapter | undefined;
+  /** key → adapter, for code that keeps a map. */
+  asMap(): ReadonlyMap<string, NodeAdapter>;
+  /** The `local_task` kinds served, sorted. */
+  kinds(): string[];
+  /** The leaf types served (`local_task` when any kind is), sorted. */
+  leafTypes(): string[];
+  /** The plugin whose manifest declares the adapter under `key`, when one does. */
+  pluginOf(key: string): string | undefined;
+  /** Why a node of this type (and kind) has no adapter, as a sentence a person can act on. */
+  missingAdapter(node: { type: string; kind?: unknown }): string;
+  /** Adapters refused at boot (duplicate keys, malformed types), as sentences naming the plugins. */
+  problems(): string[];
+  /**
+   * The Plan schemas with these types: a leaf's own fields are checked by its adapter's
+   * `paramsSchema` (defaults applied), and a type no adapter serves is refused.
+   */
+  readonly schemas: PlanSchemas;
+  /**
+   * Like `schemas`, but a well-formed leaf type no adapter serves is kept as written (its common
+   * fields checked): what the plan store saves, so a process without that type's plugin can still
+   * store and roll back plans that use it.
+   */
+  readonly storageSchemas: PlanSchemas;
+}
+export const NodeAdapterRegistry = Symbol.for('orch.NodeAdapterRegistry');

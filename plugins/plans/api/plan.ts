@@ -63,7 +63,12 @@ const common = {
     .describe('name → JSONata expression over earlier outputs (nodes.<id>) and plan inputs (input.<name>); read as vars.<name>'),
 };
 
-interface CommonFields {
+/** The fields every node has (`id` and the optional ones), as Zod fields: the schema of a leaf type starts from these. */
+export const COMMON_NODE_FIELDS = common;
+export type CommonNodeField = keyof typeof common;
+const COMMON_FIELD_NAMES = new Set<string>(Object.keys(common));
+
+export interface CommonFields {
   id: string;
   title?: string;
   description?: string;
@@ -96,53 +101,42 @@ export interface LoopNode extends CommonFields {
   forEach?: string;
   maxIterations: number;
 }
-export interface HumanApprovalNode extends CommonFields {
-  type: 'human_approval';
-  prompt: string;
-  approvers?: string[];
-  onTimeout?: 'reject' | 'approve' | 'escalate';
-  /** `fail` (default): a rejection fails the run; `continue`: the output is `{ approved: false, … }`. */
-  onReject?: 'fail' | 'continue';
+
+/**
+ * Leaf node types are open: a leaf is `{ id, type, …common fields }` plus the fields of its type,
+ * which only the adapter of that type validates (its `paramsSchema` is their one description). A
+ * type name is lower-case letters, digits and "_" (`greeting`, `mcp_tool`).
+ */
+export const LEAF_TYPE_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * The own fields of each leaf type, for TypeScript. The plans plugin declares `local_task` (a task
+ * `kind` and its `params`); the plugin that adds a type declares its fields from its adapter's
+ * schema by augmenting this interface (`declare module '…/plans/api/index.js' { interface
+ * LeafNodeTypes { mcp_tool: McpToolParams } }`). A type added by plain JavaScript needs no entry:
+ * at run time every registered type is a leaf, whatever TypeScript knows.
+ */
+export interface LeafNodeTypes {
+  local_task: { kind: string; params: Record<string, unknown> };
 }
-export interface LocalTaskNode extends CommonFields {
-  type: 'local_task';
-  kind: string;
-  params: Record<string, unknown>;
-}
-export interface AgentInvocationNode extends CommonFields {
-  type: 'agent_invocation';
-  agent: string;
-  input: unknown;
-  outputSchema?: Record<string, unknown>;
-}
-export interface McpToolNode extends CommonFields {
-  type: 'mcp_tool';
-  server: string;
-  tool: string;
-  args?: Record<string, unknown>;
-}
-export interface ExternalServiceNode extends CommonFields {
-  type: 'external_service';
-  service: string;
-  operation: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD'; path: string };
-  request?: { query?: Record<string, unknown>; headers?: Record<string, string>; body?: unknown };
-}
+export type LeafNodeOf<T extends string> = CommonFields & { type: T } & (T extends keyof LeafNodeTypes ? LeafNodeTypes[T] : Record<string, unknown>);
+export type LeafNode = { [T in keyof LeafNodeTypes]: LeafNodeOf<T> }[keyof LeafNodeTypes];
+export type LocalTaskNode = LeafNodeOf<'local_task'>;
+/** The node the executor turns into a pause for a person (fields declared by the approvals plugin). */
+export type HumanApprovalNode = LeafNodeOf<'human_approval'>;
 
 export type CompositeNode = SequenceNode | ParallelNode | ConditionalNode | LoopNode;
-export type LeafNode = HumanApprovalNode | LocalTaskNode | AgentInvocationNode | McpToolNode | ExternalServiceNode;
 export type PlanNode = CompositeNode | LeafNode;
 export type PlanNodeType = PlanNode['type'];
 
 export const COMPOSITE_NODE_TYPES = ['sequence', 'parallel', 'conditional', 'loop'] as const;
-export const LEAF_NODE_TYPES = ['human_approval', 'local_task', 'agent_invocation', 'mcp_tool', 'external_service'] as const;
-export const NODE_TYPES = [...COMPOSITE_NODE_TYPES, ...LEAF_NODE_TYPES] as const;
 
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? what : undefined);
 
 /**
- * The schema of each node type, with `child` as the schema of nested nodes. The Plan schema passes
- * itself (recursion); the dry run passes `z.unknown()` to check one node at a time, so one bad node
- * does not hide the problems of the others.
+ * The schema of the node types the plans plugin owns — the four composites and `local_task`
+ * (whose `params` the adapter of its kind validates) — with `child` as the schema of nested nodes.
+ * The other leaf types come from their adapters (see `LeafTypes`).
  */
 export function planNodeSchemas(child: z.ZodType) {
   const children = z.array(child).min(1, 'give at least one child node');
@@ -199,101 +193,102 @@ export function planNodeSchemas(child: z.ZodType) {
         path: ['while'],
       })
       .describe('Repeats its body while a condition holds, or once per element of an array'),
-    human_approval: z
-      .strictObject({
-        ...common,
-        type: z.literal('human_approval'),
-        title: z.string({ error: required('an approval needs a title') }).min(1).max(200).describe('What is being approved, in a few words'),
-        prompt: z.string({ error: required('tell the approver what to check (prompt)') }).min(1).describe('What the approver should check; may use {{ … }} templates'),
-        approvers: z.array(z.string().min(1)).optional().describe('Operators allowed to decide (anyone when absent)'),
-        onTimeout: z.enum(['reject', 'approve', 'escalate']).default('reject').describe('What happens when timeoutMs passes without a decision'),
-        onReject: z
-          .enum(['fail', 'continue'])
-          .default('fail')
-          .describe('fail: a rejection fails the run; continue: the output is { approved: false, … } so a later conditional can branch'),
-      })
-      .describe('Pauses the run until a person approves or rejects'),
-    local_task: z
-      .strictObject({
-        ...common,
-        type: z.literal('local_task'),
-        kind: z
-          .string({ error: required('a local task needs a kind (script, http, file, schedule)') })
-          .regex(/^[a-z][a-z0-9_-]*$/, 'a task kind such as script, http, file or schedule')
-          .describe('script, http, file or schedule (or a kind a plugin adds)'),
-        params: z
-          .record(z.string(), z.unknown(), { error: required('a local task needs params (an object; see orch plan:node-types)') })
-          .describe("The kind's parameters; strings may hold {{ … }} templates"),
-      })
-      .describe('An ordinary program task: script, HTTP call, file operation or timer'),
-    agent_invocation: z
-      .strictObject({
-        ...common,
-        type: z.literal('agent_invocation'),
-        agent: z.string({ error: required('name the agent to invoke (see orch agents:config:list)') }).min(1).describe('An agent of agents-config/'),
-        input: z
-          .unknown()
-          .refine((value) => value !== undefined, 'give the agent an input (a text or JSON value; may use {{ … }} templates)')
-          .describe("The agent's input; strings may hold {{ … }} templates"),
-        outputSchema: z.record(z.string(), z.unknown()).optional().describe('JSON Schema the answer must match (overrides the agent\'s own)'),
-      })
-      .describe('Runs an AI agent of the agent registry'),
-    mcp_tool: z
-      .strictObject({
-        ...common,
-        type: z.literal('mcp_tool'),
-        server: z.string({ error: required('name an MCP server alias of config/mcp.servers.json') }).min(1).describe('An alias of config/mcp.servers.json'),
-        tool: z.string({ error: required('name the tool to call') }).min(1).describe('A tool of that server (see orch mcp:tools <alias>)'),
-        args: z.record(z.string(), z.unknown()).default({}).describe("The tool's arguments; strings may hold {{ … }} templates"),
-      })
-      .describe('Calls a tool of an MCP server through the shared bridge'),
-    external_service: z
-      .strictObject({
-        ...common,
-        type: z.literal('external_service'),
-        service: z.string({ error: required('name a service of config/services.json') }).min(1).describe('A service of config/services.json'),
-        operation: z
-          .strictObject({
-            method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']),
-            path: z.string().startsWith('/', 'the path starts with "/" and is relative to the service\'s base URL'),
-          })
-          .describe('HTTP method and path relative to the service base URL'),
-        request: z
-          .strictObject({
-            query: z.record(z.string(), z.unknown()).optional(),
-            headers: z.record(z.string(), z.string()).optional(),
-            body: z.unknown().optional(),
-          })
-          .optional()
-          .describe('Query, headers and body; strings may hold {{ … }} templates'),
-      })
-      .describe('Calls an operation of an external service declared in config/services.json'),
-  } satisfies Record<PlanNodeType, z.ZodType>;
+    local_task: LocalTaskNodeSchema,
+  };
 }
+
+const LocalTaskNodeSchema = z
+  .strictObject({
+    ...common,
+    type: z.literal('local_task'),
+    kind: z
+      .string({ error: required('a local task needs a kind (script, http, file, schedule)') })
+      .regex(/^[a-z][a-z0-9_-]*$/, 'a task kind such as script, http, file or schedule')
+      .describe('script, http, file or schedule (or a kind a plugin adds)'),
+    params: z
+      .record(z.string(), z.unknown(), { error: required('a local task needs params (an object; see orch plan:node-types)') })
+      .describe("The kind's parameters; strings may hold {{ … }} templates"),
+  })
+  .describe('An ordinary program task: script, HTTP call, file operation or timer');
+
+/**
+ * How a Plan schema treats leaf types other than `local_task`: which exist and the schema of each.
+ * The static schemas of this file accept any well-formed type with its own fields unchecked (so a
+ * stored plan can always be read); the `NodeAdapterRegistry` builds schemas from the adapters it
+ * holds, which check each type's fields and refuse a type no adapter serves.
+ */
+export interface LeafTypes {
+  /** Every node type there is, for messages; absent when any well-formed type is accepted. */
+  readonly names?: readonly string[];
+  /**
+   * The schema of a node of this leaf type, or a sentence saying why there is none. `shallow`: the
+   * common fields only (the dry run checks the type's own fields with the adapter separately).
+   */
+  schemaOf(type: string, shallow: boolean): z.ZodType | string;
+}
+
+const openLeaves = new Map<string, z.ZodType>();
+
+/** A leaf of any well-formed type: common fields checked, the type's own fields kept as written. */
+export function openLeafSchema(type: string): z.ZodType {
+  let schema = openLeaves.get(type);
+  if (!schema) openLeaves.set(type, (schema = z.object({ ...common, type: z.literal(type) }).catchall(z.unknown())));
+  return schema;
+}
+
+export const OPEN_LEAF_TYPES: LeafTypes = {
+  schemaOf: (type) =>
+    LEAF_TYPE_PATTERN.test(type) ? openLeafSchema(type) : `node types are lower-case letters, digits and "_" (got ${JSON.stringify(type)})`,
+};
 
 const MISSING_NODE = 'a node is missing here: give an object with a "type" and an "id"';
+const SHALLOW_CHILD = z.unknown().refine((v) => v !== undefined, MISSING_NODE);
 
-function unknownTypeMessage(issue: { input?: unknown }): string {
-  const input = issue.input as { type?: unknown } | undefined;
-  if (input === undefined) return MISSING_NODE;
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return 'a node must be an object with a "type" and an "id"';
-  if (input.type === undefined) return `a node needs a "type": one of ${NODE_TYPES.join(', ')}`;
-  return `unknown node type ${JSON.stringify(input.type)}; node types are ${NODE_TYPES.join(', ')}`;
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** One node of any type, with every nested node checked too. */
-export const PlanNodeSchema: z.ZodType<PlanNode> = z.lazy(
-  () =>
-    (nodeUnion ??= z
-      .discriminatedUnion('type', Object.values(planNodeSchemas(PlanNodeSchema)) as never, { error: unknownTypeMessage })
-      .meta({ id: 'PlanNode', description: 'A plan node: a composite (sequence, parallel, conditional, loop) or a leaf task' })),
-) as z.ZodType<PlanNode>;
-let nodeUnion: z.ZodType | undefined;
+/** One node of any type; composites and `local_task` by this file's schemas, other leaves by `leaves`. */
+function nodeSchema(leaves: LeafTypes, shallow: boolean, child: () => z.ZodType): z.ZodType {
+  let owned: Record<string, z.ZodType> | undefined;
+  const typeList = () => [...COMPOSITE_NODE_TYPES, ...(leaves.names ?? ['local_task', '…'])].join(', ');
+  return z.unknown().transform((value, ctx) => {
+    const refuse = (message: string, path: string[] = []) => {
+      ctx.addIssue({ code: 'custom', message, path, input: value });
+      return z.NEVER;
+    };
+    if (value === undefined) return refuse(MISSING_NODE);
+    if (!isPlainRecord(value)) return refuse('a node must be an object with a "type" and an "id"');
+    const type = value.type;
+    if (type === undefined) return refuse(`a node needs a "type": one of ${typeList()}`, ['type']);
+    if (typeof type !== 'string') return refuse(`unknown node type ${JSON.stringify(type)}; node types are ${typeList()}`, ['type']);
+    owned ??= planNodeSchemas(child());
+    let schema = Object.hasOwn(owned, type) ? owned[type] : undefined;
+    if (!schema) {
+      const found = leaves.schemaOf(type, shallow);
+      if (typeof found === 'string') return refuse(found, ['type']);
+      schema = found;
+    }
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as never);
+    return z.NEVER;
+  });
+}
 
-/** One node checked on its own: nested nodes are not looked into. */
-export const ShallowPlanNodeSchema = z.discriminatedUnion('type', Object.values(planNodeSchemas(z.unknown().refine((v) => v !== undefined, MISSING_NODE))) as never, {
-  error: unknownTypeMessage,
-}) as z.ZodType<Record<string, unknown> & { type: PlanNodeType; id: string }>;
+/** The Plan schemas for a set of leaf types: nodes (deep and one at a time), plan documents, stored plans. */
+export function planSchemasFor(leaves: LeafTypes) {
+  const node: z.ZodType<PlanNode> = nodeSchema(leaves, false, () => node) as z.ZodType<PlanNode>;
+  const shallowNode = nodeSchema(leaves, true, () => SHALLOW_CHILD) as z.ZodType<Record<string, unknown> & { type: string; id: string }>;
+  const document = z.strictObject({ ...planFields, root: node.describe('The node the plan runs: usually a sequence') }).describe('An Orch plan');
+  const plan = document.extend({
+    version: z.number().int().positive(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+  });
+  return { node, shallowNode, document, plan };
+}
+export type PlanSchemas = ReturnType<typeof planSchemasFor>;
 
 export const PlanInputSchema = z.strictObject({
   type: z.enum(['string', 'number', 'boolean', 'object', 'array']).default('string'),
@@ -327,11 +322,8 @@ const planFields = {
     .describe('Values given when a run starts (orch run:auto --input name=value), read as input.<name>'),
 };
 
-/** A plan as written in a file: the store assigns `version`, `createdAt` and `createdBy` on save. */
-export const PlanDocumentSchema = z
-  .strictObject({ ...planFields, root: PlanNodeSchema.describe('The node the plan runs: usually a sequence') })
-  .describe('An Orch plan');
-export type PlanDocument = z.output<typeof PlanDocumentSchema>;
+/** The fields of a plan document other than `root`, as Zod fields (the JSON Schema export starts from these). */
+export const planDocumentFields = planFields;
 
 /** The plan's own fields, checked without looking into `root` (the dry run checks nodes one by one). */
 export const PlanHeaderSchema = z.strictObject({
@@ -339,12 +331,20 @@ export const PlanHeaderSchema = z.strictObject({
   root: z.unknown().refine((value) => value !== undefined, 'a plan needs a root node (usually a sequence)'),
 });
 
+const open = planSchemasFor(OPEN_LEAF_TYPES);
+
+/**
+ * One node of any type, nested nodes included, with leaf types left open (their own fields are
+ * kept as written): enough to read any stored plan. `NodeAdapterRegistry.schemas` checks them.
+ */
+export const PlanNodeSchema: z.ZodType<PlanNode> = open.node;
+/** One node checked on its own (nested nodes are not looked into), leaf types open. */
+export const ShallowPlanNodeSchema = open.shallowNode;
+/** A plan as written in a file, leaf types open: the store assigns `version`, `createdAt` and `createdBy` on save. */
+export const PlanDocumentSchema = open.document;
+export type PlanDocument = z.output<typeof PlanDocumentSchema>;
 /** A stored plan version: version and provenance are always present. */
-export const PlanSchema = PlanDocumentSchema.extend({
-  version: z.number().int().positive(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-});
+export const PlanSchema = open.plan;
 export type Plan = z.output<typeof PlanSchema>;
 
 export function isCompositeNode(node: PlanNode): node is CompositeNode {
@@ -374,29 +374,26 @@ export function* walkPlan(node: PlanNode): Generator<PlanNode> {
 
 /**
  * The object a leaf node's adapter validates with its `paramsSchema`: `params` for local tasks,
- * the type-specific fields for the other leaf types.
+ * else the node's own fields — every field but `type` and the common ones.
  */
 export function adapterParamsOf(node: LeafNode): Record<string, unknown> {
-  switch (node.type) {
-    case 'local_task':
-      return node.params;
-    case 'agent_invocation':
-      return { agent: node.agent, input: node.input, outputSchema: node.outputSchema };
-    case 'mcp_tool':
-      return { server: node.server, tool: node.tool, args: node.args ?? {} };
-    case 'external_service':
-      return { service: node.service, operation: node.operation, request: node.request };
-    case 'human_approval':
-      return { title: node.title, prompt: node.prompt, approvers: node.approvers, onTimeout: node.onTimeout };
-  }
+  if (node.type === 'local_task') return node.params;
+  const own: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(node)) if (field !== 'type' && !COMMON_FIELD_NAMES.has(field)) own[field] = value;
+  return own;
 }
 
 /** Where the fields `adapterParamsOf` returns sit in the node: `params.` for local tasks, the node itself otherwise. */
-export function adapterParamsPrefix(node: Pick<LeafNode, 'type'>): string {
+export function adapterParamsPrefix(node: { type: string }): string {
   return node.type === 'local_task' ? 'params' : '';
 }
 
+/** True for a field every node may have (`id`, `title`, `retry`, …), which is never a param. */
+export function isCommonNodeField(field: string): boolean {
+  return COMMON_FIELD_NAMES.has(field);
+}
+
 /** `local_task:script`, `mcp_tool`, … — the key adapters register under. */
-export function adapterKeyOf(node: LeafNode): string {
-  return node.type === 'local_task' ? `local_task:${node.kind}` : node.type;
+export function adapterKeyOf(node: { type: string; kind?: unknown }): string {
+  return node.type === 'local_task' ? `local_task:${String(node.kind)}` : node.type;
 }

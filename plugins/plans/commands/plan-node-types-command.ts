@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { renderTable, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { NodeAdapterRegistry } from '../api/index.js';
 import { NodeTypeCatalog } from '../node-type-catalog.js';
 
 /** `orch plan:node-types`: what leaf nodes the loaded plugins can run, and their params. */
@@ -7,14 +8,19 @@ import { NodeTypeCatalog } from '../node-type-catalog.js';
 export class PlanNodeTypesCommand implements CliCommand {
   readonly name = 'plan:node-types';
 
-  constructor(@inject(NodeTypeCatalog) private readonly catalog: NodeTypeCatalog) {}
+  constructor(
+    @inject(NodeTypeCatalog) private readonly catalog: NodeTypeCatalog,
+    @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
+  ) {}
 
   async run(_args: Record<string, unknown>, io: CommandIO): Promise<number> {
     const types = this.catalog.describe();
+    const refused = this.registry.problems();
     if (io.json) {
-      io.printJson({ nodeTypes: types });
+      io.printJson({ nodeTypes: types, ...(refused.length > 0 ? { refused } : {}) });
       return 0;
     }
+    for (const problem of refused) io.err(`Refused: ${problem}`);
     if (types.length === 0) {
       io.out('No plugin provides leaf node types (enable adapters-local, agents, mcp-bridge, external-service, approvals).');
       return 0;

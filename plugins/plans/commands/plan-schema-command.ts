@@ -1,16 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { injectable } from 'inversify';
+import { inject, injectable } from 'inversify';
 import { OrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
+import { NodeAdapterRegistry } from '../api/index.js';
 import { planJsonSchema } from '../plan-json-schema.js';
 
-/** `orch plan:schema [--out file]`: the Plan JSON Schema, generated from the Zod contract. */
+/** `orch plan:schema [--out file]`: the Plan JSON Schema, assembled from the Zod contract and the loaded node adapters. */
 @injectable()
 export class PlanSchemaCommand implements CliCommand {
   readonly name = 'plan:schema';
 
+  constructor(@inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry) {}
+
   async run(args: Record<string, unknown>, io: CommandIO): Promise<number> {
-    const schema = planJsonSchema();
+    const schema = planJsonSchema(this.registry);
     const out = typeof args.out === 'string' && args.out ? args.out : undefined;
     if (!out) {
       io.printJson(schema);

@@ -2,7 +2,8 @@ import { inject, injectable, optional } from 'inversify';
 import { Logger, OrchError, isOrchError } from '../../../kernel/index.js';
 import { ModelGateway } from '../../agents/api/index.js';
 import { RunService, type RunRecord } from '../../executor/api/index.js';
-import { PLAN_ID_PATTERN, PlanDocumentSchema, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument } from '../api/index.js';
+import { NodeAdapterRegistry, PLAN_ID_PATTERN, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument } from '../api/index.js';
+import { planExportSchema } from '../plan-json-schema.js';
 import { allIssues } from '../validation/dry-run-validator.js';
 import { DesignCatalogReader } from './design-catalog.js';
 import { designPrompt, designSystemPrompt, replanPrompt } from './design-prompt.js';
@@ -49,6 +50,7 @@ export class PlanDesigner {
     @inject(PlanValidator) private readonly validator: PlanValidator,
     @inject(PlanStore) private readonly store: PlanStore,
     @inject(DesignCatalogReader) private readonly catalog: DesignCatalogReader,
+    @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
     @inject(Logger) logger: Logger,
     @inject(ModelGateway) @optional() private readonly gateway: ModelGateway | undefined,
     @inject(RunService) @optional() private readonly runs: RunService | undefined,
@@ -97,7 +99,7 @@ export class PlanDesigner {
     const generated = await this.gateway.generateStructured<PlanDocument>({
       system,
       prompt,
-      schema: PlanDocumentSchema,
+      schema: planExportSchema(this.registry),
       schemaName: 'Orch plan',
       maxRounds: options.rounds ?? DEFAULT_DESIGN_ROUNDS,
       provider: options.provider,

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { EventBus, JsonStore, Logger, OrchError, Paths, formatFieldIssues, toFieldIssues } from '../../../kernel/index.js';
-import { PLAN_ID_PATTERN, PlanDocumentSchema, PlanSchema, type Plan, type PlanDocument, type PlanStore, type PlanSummary, type PlanVersionInfo, type SavePlanOptions } from '../api/index.js';
+import { NodeAdapterRegistry, PLAN_ID_PATTERN, PlanSchema, type Plan, type PlanDocument, type PlanStore, type PlanSummary, type PlanVersionInfo, type SavePlanOptions } from '../api/index.js';
 import { PlanIndexSchema, VERSION_FILE_PATTERN, versionFileName, type IndexedPlan, type PlanIndex } from './plan-index-file.js';
 
 /**
@@ -19,6 +19,7 @@ export class FilePlanStore implements PlanStore {
     @inject(Paths) private readonly paths: Paths,
     @inject(JsonStore) private readonly store: JsonStore,
     @inject(EventBus) private readonly bus: EventBus,
+    @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
     @inject(Logger) logger: Logger,
   ) {
     this.logger = logger.child({ category: 'plans' });
@@ -37,7 +38,8 @@ export class FilePlanStore implements PlanStore {
   }
 
   async save(document: PlanDocument, options: SavePlanOptions): Promise<Plan> {
-    const parsed = PlanDocumentSchema.safeParse(document);
+    // Each node type an adapter serves is checked by it (defaults applied), so a run of the same file later finds this version unchanged.
+    const parsed = this.registry.storageSchemas.document.safeParse(document);
     if (!parsed.success) {
       const issues = toFieldIssues(parsed.error);
       throw new OrchError('invalid_input', `The plan does not match the Plan schema: ${formatFieldIssues(issues)}`, { issues });

@@ -1,9 +1,9 @@
-import { inject, injectable, multiInject, optional } from 'inversify';
+import { inject, injectable } from 'inversify';
 import { Logger, OrchError, formatPath, describeError } from '../../../kernel/index.js';
-import { COMPOSITE_NODE_TYPES, NodeAdapter, PlanDocumentSchema, PlanHeaderSchema, type DryRunNodeReport, type DryRunReport, type LeafNode, type PlanDocument, type PlanIssue, type PlanValidator } from '../api/index.js';
+import { COMPOSITE_NODE_TYPES, NodeAdapterRegistry, PlanHeaderSchema, type DryRunNodeReport, type DryRunReport, type LeafNode, type PlanDocument, type PlanIssue, type PlanValidator } from '../api/index.js';
 import { describeIssue } from './issue-text.js';
 import { MAX_JSON_DEPTH, jsonDepth, parseJsonText } from './json-text.js';
-import { AdapterCatalog, checkLeaf, runAdapterDryRun, type LeafFindings } from './leaf-adapter-check.js';
+import { checkAdapterFields, checkLeaf, runAdapterDryRun, type LeafFindings } from './leaf-adapter-check.js';
 import { checkNodeExpressions, expressionsOf } from './node-expressions.js';
 import { buildPlanTree, isRecord, type TreeNode } from './plan-tree.js';
 import { RunOrder } from './run-order.js';
@@ -24,7 +24,7 @@ export class DryRunValidator implements PlanValidator {
   private readonly logger: Logger;
 
   constructor(
-    @multiInject(NodeAdapter) @optional() private readonly adapters: NodeAdapter[] | undefined,
+    @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
     @inject(Logger) logger: Logger,
   ) {
     this.logger = logger.child({ category: 'plans' });
@@ -45,7 +45,7 @@ export class DryRunValidator implements PlanValidator {
         { issues: errors.map((i) => ({ path: i.path, message: i.message })), report },
       );
     }
-    return PlanDocumentSchema.parse(value);
+    return this.registry.schemas.document.parse(value);
   }
 
   private async check(raw: unknown, options: { source?: string }): Promise<{ report: DryRunReport; value: unknown }> {
@@ -77,7 +77,7 @@ export class DryRunValidator implements PlanValidator {
     const planName = typeof value.name === 'string' ? value.name : undefined;
     if (value.root === undefined) return { report: finish({ planId, planName, source, issues: documentIssues }), value };
 
-    const tree = buildPlanTree(value.root);
+    const tree = buildPlanTree(value.root, this.registry.schemas.shallowNode);
     documentIssues.push(...tree.issues);
     reportDuplicateIds(tree.nodes);
     const order = new RunOrder(tree.root, tree.nodes);
@@ -85,14 +85,16 @@ export class DryRunValidator implements PlanValidator {
 
     const leaves = new Map<TreeNode, LeafFindings>();
     const adapterChecks: (() => Promise<void>)[] = [];
-    const catalog = new AdapterCatalog(this.adapters ?? []);
     for (const node of tree.nodes) {
-      if (!node.node) continue;
+      if (!node.node) {
+        node.issues.push(...this.ownFieldIssues(node));
+        continue;
+      }
       const planNode = node.node;
       let renderTemplates = true;
       if (!COMPOSITES.has(planNode.type)) {
         const leaf = planNode as LeafNode;
-        const findings = checkLeaf(node, leaf, catalog);
+        const findings = checkLeaf(node, leaf, this.registry);
         leaves.set(node, findings);
         node.issues.push(...findings.issues);
         renderTemplates = findings.adapter?.renderTemplates !== false;
@@ -112,7 +114,7 @@ export class DryRunValidator implements PlanValidator {
     const report = finish({ planId, planName, source, issues: documentIssues, root: toReport(tree.root, leaves), nodeCount: tree.nodes.length });
     if (report.ok) {
       // Safety net: the per-node checks and the whole-plan schema must agree.
-      const whole = PlanDocumentSchema.safeParse(value);
+      const whole = this.registry.schemas.document.safeParse(value);
       if (!whole.success) {
         for (const issue of whole.error.issues) {
           report.issues.push({ path: formatPath(issue.path.map(String)) || '(root)', message: issue.message, severity: 'error' });
@@ -127,6 +129,20 @@ export class DryRunValidator implements PlanValidator {
       warnings: report.warningCount,
     });
     return { report, value };
+  }
+
+  /**
+   * A leaf whose common fields are wrong (say its id) still has its own fields checked, so one
+   * round of fixes clears both.
+   */
+  private ownFieldIssues(tree: TreeNode): PlanIssue[] {
+    if (!isRecord(tree.raw) || tree.type === undefined || tree.type === 'local_task' || COMPOSITES.has(tree.type)) return [];
+    const adapter = this.registry.forNode({ type: tree.type });
+    if (!adapter) return [];
+    const reported = new Set(tree.issues.map((i) => i.field));
+    return checkAdapterFields(tree.raw, adapter)
+      .problems.filter((p) => !reported.has(p.field))
+      .map((p) => ({ path: p.field ? `${tree.pathText}.${p.field}` : tree.pathText, ...(tree.id ? { nodeId: tree.id } : {}), field: p.field || undefined, message: p.message, severity: 'error' as const }));
   }
 }
 

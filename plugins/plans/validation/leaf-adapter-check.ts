@@ -1,42 +1,40 @@
 import { describeError, formatPath, type Logger } from '../../../kernel/index.js';
-import { adapterKey, adapterKeyOf, adapterParamsOf, adapterParamsPrefix, needsApprovalByRisk, type DryRunNodeReport, type LeafNode, type NodeAdapter, type PlanIssue, type RiskLevel } from '../api/index.js';
+import { adapterKey, adapterParamsOf, adapterParamsPrefix, needsApprovalByRisk, type DryRunNodeReport, type LeafNode, type NodeAdapter, type NodeAdapterRegistry, type PlanIssue, type RiskLevel } from '../api/index.js';
 import type { TreeNode } from './plan-tree.js';
-
-/** Which plugin usually serves each leaf type, for the hint when none is loaded. */
-const USUAL_PLUGIN: Record<string, string> = {
-  local_task: 'adapters-local',
-  agent_invocation: 'agents',
-  mcp_tool: 'mcp-bridge',
-  external_service: 'external-service',
-  human_approval: 'approvals',
-};
 
 /** Adapter dry runs that take longer than this (an MCP server that hangs) become a warning. */
 export const ADAPTER_CHECK_TIMEOUT_MS = 20_000;
 
-/** The node adapters of this process, by key (`local_task:script`, `mcp_tool`, …). */
-export class AdapterCatalog {
-  private readonly byKey = new Map<string, NodeAdapter>();
+/** A problem with a leaf's own fields; `field` is relative to the node (`params.url`, `prompt`). */
+export interface FieldProblem {
+  field: string;
+  path: (string | number)[];
+  message: string;
+}
 
-  constructor(adapters: readonly NodeAdapter[]) {
-    // The first registration wins, as in the executor.
-    for (const adapter of adapters) if (!this.byKey.has(adapterKey(adapter))) this.byKey.set(adapterKey(adapter), adapter);
+/**
+ * The node's own fields against its adapter: the common fields the type needs, then the params
+ * with the adapter's schema. A value holding a `{{ … }}` template stands for a value of any type,
+ * so a problem there waits for run time. `params` is what the adapter parsed (defaults applied),
+ * absent when there were problems or a template stood in the way.
+ */
+export function checkAdapterFields(node: object, adapter: NodeAdapter): { params?: unknown; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  for (const [field, message] of Object.entries(adapter.requiredFields ?? {})) {
+    const value = (node as Record<string, unknown>)[field];
+    if (value === undefined || value === '') problems.push({ field, path: [field], message: message! });
   }
-
-  get(node: LeafNode): NodeAdapter | undefined {
-    return this.byKey.get(adapterKeyOf(node));
+  const raw = adapterParamsOf(node as unknown as LeafNode);
+  const parsed = adapter.paramsSchema.safeParse(raw);
+  if (parsed.success) return problems.length ? { problems } : { params: parsed.data, problems };
+  const prefix = adapterParamsPrefix(node as unknown as LeafNode);
+  for (const zodIssue of parsed.error.issues) {
+    const within = zodIssue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    if (!holdsTemplate(raw, within)) {
+      problems.push({ field: [prefix, formatPath(within)].filter(Boolean).join('.'), path: prefix ? [prefix, ...within] : within, message: zodIssue.message });
+    }
   }
-
-  all(): NodeAdapter[] {
-    return [...this.byKey.values()];
-  }
-
-  kinds(): string[] {
-    return this.all()
-      .filter((a) => a.type === 'local_task')
-      .map((a) => a.kind ?? '')
-      .sort();
-  }
+  return { problems };
 }
 
 export interface LeafFindings {
@@ -49,44 +47,25 @@ export interface LeafFindings {
 }
 
 /** Adapter, params and risk of one leaf node: everything that needs no I/O. */
-export function checkLeaf(tree: TreeNode, node: LeafNode, catalog: AdapterCatalog): LeafFindings {
+export function checkLeaf(tree: TreeNode, node: LeafNode, registry: NodeAdapterRegistry): LeafFindings {
   const issues: PlanIssue[] = [];
   const issue = (field: string, message: string, severity: PlanIssue['severity'] = 'error') =>
     issues.push({ path: field ? `${tree.pathText}.${field}` : tree.pathText, nodeId: node.id, field: field || undefined, message, severity });
 
-  const adapter = catalog.get(node);
-  if (!adapter) issue(node.type === 'local_task' ? 'kind' : 'type', missingAdapterMessage(node, catalog));
+  const adapter = registry.forNode(node);
+  if (!adapter) issue(node.type === 'local_task' ? 'kind' : 'type', registry.missingAdapter(node));
 
   let params: unknown;
   if (adapter) {
-    const parsed = adapter.paramsSchema.safeParse(adapterParamsOf(node));
-    if (parsed.success) params = parsed.data;
-    else {
-      const raw = adapterParamsOf(node);
-      const prefix = adapterParamsPrefix(node);
-      for (const zodIssue of parsed.error.issues) {
-        const within = zodIssue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-        // A `{{ … }}` template stands for a value of any type: it is checked after rendering, at run time.
-        if (holdsTemplate(raw, within)) continue;
-        issue([prefix, formatPath(within)].filter(Boolean).join('.'), zodIssue.message);
-      }
-    }
+    const checked = checkAdapterFields(node, adapter);
+    params = checked.params;
+    for (const problem of checked.problems) issue(problem.field, problem.message);
   }
 
   const risk = judgeRisk(node, adapter, params);
   if (risk.issue) issue('requiresApproval', risk.issue);
   if (risk.warning) issue('waiveApproval', risk.warning, 'warning');
   return { adapter, params, riskLevel: risk.level, approval: risk.approval, issues };
-}
-
-function missingAdapterMessage(node: LeafNode, catalog: AdapterCatalog): string {
-  if (node.type === 'local_task') {
-    const kinds = catalog.kinds();
-    return kinds.length > 0
-      ? `unknown local_task kind "${node.kind}"; the loaded plugins provide: ${kinds.join(', ')}`
-      : `no plugin provides local_task nodes (kind "${node.kind}"); enable the ${USUAL_PLUGIN.local_task} plugin`;
-  }
-  return `no plugin provides ${node.type} nodes; enable the ${USUAL_PLUGIN[node.type] ?? 'plugin that does'} plugin`;
 }
 
 /**

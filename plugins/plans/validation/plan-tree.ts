@@ -1,4 +1,5 @@
 import { formatPath } from '../../../kernel/index.js';
+import type { z } from 'zod';
 import { PLAN_LIMITS, ShallowPlanNodeSchema, type PlanIssue, type PlanNode } from '../api/index.js';
 
 type Path = (string | number)[];
@@ -35,8 +36,11 @@ export interface PlanTree {
   issues: PlanIssue[];
 }
 
-/** Builds the tree from `raw` (the document's `root`), checking each node's own fields. */
-export function buildPlanTree(raw: unknown): PlanTree {
+/**
+ * Builds the tree from `raw` (the document's `root`), checking each node's own fields with
+ * `nodeSchema` (one node at a time; by default any well-formed leaf type passes).
+ */
+export function buildPlanTree(raw: unknown, nodeSchema: z.ZodType = ShallowPlanNodeSchema): PlanTree {
   const nodes: TreeNode[] = [];
   const issues: PlanIssue[] = [];
   let truncated = false;
@@ -56,7 +60,7 @@ export function buildPlanTree(raw: unknown): PlanTree {
       issues: [],
     };
     nodes.push(tree);
-    const parsed = ShallowPlanNodeSchema.safeParse(value);
+    const parsed = nodeSchema.safeParse(value);
     if (parsed.success) tree.node = parsed.data as unknown as PlanNode;
     else {
       for (const issue of parsed.error.issues) {
