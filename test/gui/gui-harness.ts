@@ -59,11 +59,11 @@ export class GuiServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async create(options: { plugins?: string; config?: Record<string, unknown> } = {}): Promise<GuiServer> {
+  static async create(options: { plugins?: string; config?: Record<string, unknown>; server?: Record<string, unknown> } = {}): Promise<GuiServer> {
     const home = await mkdtemp(join(tmpdir(), 'orch-gui-'));
     for (const folder of ['config', 'agents-config', 'state', 'logs', 'workspace']) await mkdir(join(home, folder), { recursive: true });
     const port = await freePort();
-    const config: Record<string, unknown> = { 'orch.json': { server: { port } }, ...options.config };
+    const config: Record<string, unknown> = { 'orch.json': { server: { port, ...options.server } }, ...options.config };
     for (const [name, value] of Object.entries(config)) await writeFile(join(home, 'config', name), `${JSON.stringify(value, null, 2)}\n`);
     const server = new GuiServer(home, port, options.plugins ?? 'business');
     await server.start();

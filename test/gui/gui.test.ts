@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { freePort, httpAlias, startHttpPeer, type HttpPeer } from '../support/mcp-peers.js';
 import { runOrch } from '../support/server-process.js';
 import { approvalPlan, ensureGuiBuilt, GuiServer, launchBrowser, nightlySync, openPage, screenshot, waitFor } from './gui-harness.js';
 
@@ -150,11 +151,36 @@ describe('web GUI when the server goes away', function () {
   before(async () => {
     ensureGuiBuilt();
     browser = await launchBrowser();
-    server = await GuiServer.create();
+    server = await GuiServer.create({ server: { clientHeartbeatMs: 400 } });
   });
   after(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  it('a connection that goes silent (no heartbeats) is given up and replaced by itself', async () => {
+    const { page, problems } = await openPage(browser, '');
+    let silent = false;
+    let sockets = 0;
+    await page.routeWebSocket(/\/api\/events/, (ws) => {
+      sockets++;
+      const upstream = ws.connectToServer();
+      const mute = silent;
+      upstream.onMessage((message) => {
+        if (!mute && !silent) ws.send(message);
+      });
+    });
+    await page.goto(`${server.baseUrl}/approvals`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1500); // a few heartbeats: the GUI learns their period
+    silent = true; // the socket stays open but nothing arrives any more (a half-open connection)
+    await page.getByTestId('maintenance-notice').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('maintenance-notice').textContent()).to.match(/no heartbeat/);
+    silent = false;
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    expect(sockets).to.be.greaterThan(1);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+    await page.context().close();
   });
 
   it('server killed → maintenance notice, inert → restarted → restores and refreshes by itself', async () => {
@@ -234,6 +260,50 @@ describe('web GUI: a run with retries, loops and parallel branches', function ()
       const detail = await server.api<{ node: { attempts: unknown[] } }>('GET', `/api/runs/${run.runId}/nodes/reconcile`);
       return detail.node.attempts.length >= 4;
     });
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+    await page.context().close();
+  });
+});
+
+describe('web GUI when a required MCP server goes away', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: GuiServer;
+  let peer: HttpPeer | undefined;
+  let port: number;
+
+  before(async () => {
+    ensureGuiBuilt();
+    browser = await launchBrowser();
+    port = await freePort();
+    peer = await startHttpPeer('sample', port);
+    const sample = httpAlias(`http://127.0.0.1:${port}/mcp`, { required: true, heartbeatMs: 300, connectTimeoutMs: 2000, reconnect: { initialMs: 300, factor: 1.5, maxMs: 1000 } });
+    server = await GuiServer.create({ config: { 'mcp.servers.json': { sample } } });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await peer?.kill();
+  });
+
+  it('MCP server killed → notice naming it, GUI inert → back → enabled again by itself', async () => {
+    const { page, problems } = await openPage(browser, `${server.baseUrl}/runs`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('mcp-status').textContent()).to.contain('MCP 1/1');
+
+    await peer!.kill();
+    peer = undefined;
+    const notice = page.getByTestId('maintenance-notice');
+    await notice.waitFor({ timeout: 20_000 });
+    expect(await notice.textContent()).to.contain('Required MCP server "sample"');
+    expect(await page.getByTestId('workspace').getAttribute('inert')).to.not.equal(null);
+    await page.getByTestId('mcp-status').locator('summary').click();
+    await screenshot(page, 'gui-mcp-down');
+
+    peer = await startHttpPeer('sample', port);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('workspace').getAttribute('inert')).to.equal(null);
+    expect(await page.getByTestId('maintenance-notice').count()).to.equal(0);
     expect(problems, problems.join('\n')).to.deep.equal([]);
     await page.context().close();
   });

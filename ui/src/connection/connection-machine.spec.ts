@@ -104,16 +104,26 @@ describe('GUI connection state machine', () => {
     expect(effects.at(-1)).to.deep.equal({ type: 'open-socket', since: 14, instance: 'i1' });
   });
 
-  it('drops a socket whose heartbeats stop, but only once the server is known to send them', () => {
+  it('drops a socket whose declared heartbeats stop', () => {
     let s = connected({ heartbeatMs: 1000 });
-    // No heartbeat seen yet: silence is not taken as death (an older server without heartbeats).
-    expect(transition(s, { type: 'tick' }, 60_000).state.phase).to.equal('connected');
     s = transition(s, { type: 'heartbeat' }, 1000).state;
     expect(transition(s, { type: 'tick' }, 3900).state.phase).to.equal('connected');
     const t = transition(s, { type: 'tick' }, 4100);
     expect(t.state.phase).to.equal('disconnected');
     expect(t.state.lastError).to.match(/no heartbeat/);
     expect(t.effects.map((e) => e.type)).to.deep.equal(['close-socket', 'schedule-retry']);
+  });
+
+  it('learns the heartbeat period from two heartbeats when the snapshot does not say, and judges silence only then', () => {
+    let s = connected();
+    // Nothing known yet: silence is not taken as death (a server without heartbeats, or a slow one).
+    expect(transition(s, { type: 'tick' }, 60_000).state.phase).to.equal('connected');
+    s = transition(s, { type: 'heartbeat' }, 30_000).state;
+    expect(transition(s, { type: 'tick' }, 200_000).state.phase).to.equal('connected');
+    s = transition(s, { type: 'heartbeat' }, 60_000).state;
+    expect(s.heartbeatMs).to.equal(30_000);
+    expect(transition(s, { type: 'tick' }, 60_000 + 89_000).state.phase).to.equal('connected');
+    expect(transition(s, { type: 'tick' }, 60_000 + 91_000).state.phase).to.equal('disconnected');
   });
 
   it('is not connected while a required MCP server is down; optional ones do not matter', () => {

@@ -57,9 +57,14 @@ export interface ConnectionState {
   instance: ServerInstance | null;
   lastSeq: number | null;
   bridges: BridgeView[];
-  /** The heartbeat period in force; heartbeats are only enforced once one has been seen. */
-  heartbeatMs: number;
-  heartbeatSeen: boolean;
+  /**
+   * The server's heartbeat period: from the snapshot when it says so, else learned from the gap
+   * between two heartbeats (the longest seen). Null while unknown: silence is not judged then.
+   */
+  heartbeatMs: number | null;
+  /** The snapshot declared `heartbeatMs` (not learned). */
+  heartbeatDeclared: boolean;
+  lastHeartbeatAt: number | null;
   lastMessageAt: number | null;
 }
 
@@ -89,7 +94,6 @@ export interface Transition {
   effects: Effect[];
 }
 
-export const DEFAULT_HEARTBEAT_MS = 5000;
 /** Missing this many heartbeats in a row means the connection is dead (browsers hide WS pings). */
 export const MISSED_HEARTBEATS = 3;
 export const BACKOFF_FIRST_MS = 500;
@@ -112,8 +116,9 @@ export function initialState(): ConnectionState {
     instance: null,
     lastSeq: null,
     bridges: [],
-    heartbeatMs: DEFAULT_HEARTBEAT_MS,
-    heartbeatSeen: false,
+    heartbeatMs: null,
+    heartbeatDeclared: false,
+    lastHeartbeatAt: null,
     lastMessageAt: null,
   };
 }
@@ -146,7 +151,7 @@ function socketLost(state: ConnectionState, reason: string, now: number, extra: 
   const attempt = state.attempt + 1;
   const at = now + backoffDelay(attempt);
   return settle(
-    { ...state, socket: 'waiting', attempt, nextRetryAt: at, lastError: reason, heartbeatSeen: false, lastMessageAt: null },
+    { ...state, socket: 'waiting', attempt, nextRetryAt: at, lastError: reason, lastHeartbeatAt: null, lastMessageAt: null },
     [...extra, { type: 'schedule-retry', at }],
   );
 }
@@ -175,15 +180,18 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
         instance: snap.instance ?? null,
         lastSeq: catchUp ? state.lastSeq : snap.lastSeq,
         bridges: snap.bridges ?? [],
-        heartbeatMs: snap.heartbeatMs && snap.heartbeatMs > 0 ? snap.heartbeatMs : state.heartbeatMs,
-        heartbeatSeen: false,
+        heartbeatMs: snap.heartbeatMs && snap.heartbeatMs > 0 ? snap.heartbeatMs : state.heartbeatDeclared ? null : state.heartbeatMs,
+        heartbeatDeclared: Boolean(snap.heartbeatMs && snap.heartbeatMs > 0),
+        lastHeartbeatAt: null,
         lastMessageAt: now,
       };
       return settle(next, [{ type: 'refresh', mode: catchUp ? 'catch-up' : 'full' }]);
     }
-    case 'heartbeat':
+    case 'heartbeat': {
       if (state.socket !== 'open') return settle(state);
-      return settle({ ...state, heartbeatSeen: true, lastMessageAt: now });
+      const learned = !state.heartbeatDeclared && state.lastHeartbeatAt !== null ? Math.max(state.heartbeatMs ?? 0, now - state.lastHeartbeatAt) : state.heartbeatMs;
+      return settle({ ...state, heartbeatMs: learned, lastHeartbeatAt: now, lastMessageAt: now });
+    }
     case 'event':
       if (state.socket !== 'open') return settle(state);
       return settle({
@@ -195,7 +203,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, now: 
       if (state.socket !== 'opening' && state.socket !== 'open') return settle(state);
       return socketLost(state, event.reason, now);
     case 'tick': {
-      if (state.socket !== 'open' || !state.heartbeatSeen || state.lastMessageAt === null) return settle(state);
+      if (state.socket !== 'open' || state.heartbeatMs === null || state.lastMessageAt === null) return settle(state);
       const limit = state.heartbeatMs * MISSED_HEARTBEATS;
       if (now - state.lastMessageAt <= limit) return settle(state);
       return socketLost(state, `no heartbeat from the server for ${Math.round((now - state.lastMessageAt) / 1000)} s`, now, [{ type: 'close-socket' }]);

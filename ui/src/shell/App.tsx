@@ -26,11 +26,11 @@ export function App() {
 
   return (
     <div className="flex flex-col h-full bg-base-200 text-base-content" data-phase={connection.phase}>
-      <header className="navbar bg-base-100 border-b border-base-300 gap-2 px-4 min-h-14 shrink-0">
+      <header className="navbar relative z-30 bg-base-100 border-b border-base-300 gap-2 px-4 min-h-14 shrink-0">
         <Link to="/" className="text-lg font-bold tracking-tight mr-4" inert={inert}>
           Orch
         </Link>
-        <nav className="flex gap-1 flex-1 min-w-0 overflow-x-auto" aria-label="Panels" inert={inert} data-testid="nav">
+        <nav className={`flex gap-1 flex-1 min-w-0 overflow-x-auto ${inert ? 'opacity-50' : ''}`} aria-label="Panels" inert={inert} data-testid="nav">
           {main.map((panel) => (
             <NavLink key={`${panel.pluginId}/${panel.id}`} panel={panel} active={match?.panel === panel} />
           ))}
@@ -50,7 +50,7 @@ export function App() {
         <ThemeToggle />
       </header>
       <MaintenanceNotice />
-      <div className="flex flex-1 min-h-0" inert={inert} data-testid="workspace" aria-busy={inert}>
+      <div className={`flex flex-1 min-h-0 transition-opacity ${inert ? 'opacity-50 grayscale' : ''}`} inert={inert} data-testid="workspace" aria-busy={inert}>
         <main className="flex-1 min-w-0 overflow-auto" data-testid="main">
           {match ? (
             <PanelHost key={`${match.panel.pluginId}/${match.panel.id}`} panel={match.panel} route={match.rest} />
