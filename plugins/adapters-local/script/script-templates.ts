@@ -2,6 +2,46 @@ import { OrchError, describeError } from '../../../kernel/index.js';
 import { renderTemplates, scopeReferences, templateExpressions, type DryRunIssue, type LeafNode } from '../../plans/api/index.js';
 import type { ScriptParams } from './script-params.js';
 
+/** Programs that run their arguments (or their stdin) as shell code. */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'pdksh', 'fish', 'ash', 'csh', 'tcsh', 'rbash', 'busybox', 'yash', 'posh']);
+
+/** `sh` for `/usr/bin/sh`, `bash` for `bash5.2` or `bash.exe`. */
+function programName(arg: string): string {
+  const base = arg.split(/[\\/]/).pop() ?? arg;
+  return base.replace(/\.exe$/i, '').replace(/[0-9.]+$/, '');
+}
+
+/**
+ * A template that reaches a shell is shell code: an input of `; rm -rf ~` would run. argv is safe
+ * only while no shell parses it, so templates are refused in an argv that runs a shell — its
+ * program, or any word after `env`, `sudo`, `nice`, `timeout`…, is a shell — or that has `-c`
+ * anywhere (`python3 -c`, `xargs sh -c`), and in the stdin of a shell. Values go through `env`.
+ */
+function shellIssues(params: ScriptParams): DryRunIssue[] {
+  if (!Array.isArray(params.command)) return [];
+  const argv = params.command;
+  const literal = (arg: string) => templateExpressions(arg).length === 0;
+  const shellAt = argv.findIndex((arg) => literal(arg) && SHELLS.has(programName(arg)));
+  const dashC = argv.findIndex((arg) => literal(arg) && (arg === '-c' || (shellAt >= 0 && /^-[A-Za-z]*c[A-Za-z]*$/.test(arg))));
+  if (shellAt < 0 && dashC < 0) return [];
+  const why = shellAt >= 0 ? `"${argv[shellAt]}" is a shell, which runs what it is given as code` : `"-c" makes command.${dashC} code`;
+  const issues: DryRunIssue[] = [];
+  argv.forEach((arg, i) => {
+    if (literal(arg)) return;
+    issues.push({
+      path: `params.command.${i}`,
+      message: `templates are never passed to a shell: ${why}, so a value could run as a command. Pass it through "env" instead (e.g. "env": { "VALUE": "{{ vars.name }}" }) and write "$VALUE" in the script`,
+    });
+  });
+  if (shellAt >= 0 && params.stdin !== undefined && !literal(params.stdin)) {
+    issues.push({
+      path: 'params.stdin',
+      message: `templates are never passed to a shell: "${argv[shellAt]}" runs its stdin as code. Pass the value through "env" instead and write "$VALUE" in the script`,
+    });
+  }
+  return issues;
+}
+
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\.`[^`]+`)*$/;
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -19,6 +59,7 @@ export function scriptTemplateIssues(params: ScriptParams, node: LeafNode): DryR
         'templates are never spliced into a shell command: put the value in "env" (e.g. "env": { "NAME": "{{ vars.name }}" }) and write "$NAME" in the command',
     });
   }
+  issues.push(...shellIssues(params));
   const inputs = Object.keys(node.inputs ?? {});
   const templated = { ...(Array.isArray(params.command) ? { command: params.command } : {}), env: params.env, cwd: params.cwd, stdin: params.stdin };
   for (const { path, expression } of templateExpressions(templated)) {
