@@ -8,7 +8,6 @@ export * from './contracts/config.js';
 export * from './contracts/event-bus.js';
 export * from './contracts/event-catalog.js';
 export * from './contracts/events.js';
-export * from './contracts/http-routes.js';
 export * from './contracts/json-store.js';
 export * from './contracts/logger.js';
 export * from './contracts/paths.js';

@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, EventContribution, HttpRoutes } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventContribution } from '../../kernel/index.js';
+import { HttpRoutes } from '../server/api/index.js';
 import { AgentEvents, AgentRegistry, ModelGateway } from './api/index.js';
 import { NodeAdapter } from '../plans/api/index.js';
 import { AgentBuilder } from './agent-builder.js';

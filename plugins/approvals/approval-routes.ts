@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { type HttpRoute, type HttpRoutes } from '../server/api/index.js';
 import { ApprovalHistoryQuerySchema, HISTORY_PAGE_MAX, pageOfHistory } from './approval-history.js';
 import { unknownApprovalError } from './approval-id.js';
 import { SHOWN_CHARS, shownApproval } from './approval-preview.js';

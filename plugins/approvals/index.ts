@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, describeError, EventContribution, HttpRoutes, StatusSection } from '../../kernel/index.js';
+import { CliCommand, definePlugin, describeError, EventContribution, StatusSection } from '../../kernel/index.js';
+import { HttpRoutes } from '../server/api/index.js';
 import { ApprovalEvents, ApprovalStore } from './api/index.js';
 import { ApprovalStatusSection } from './approval-status-section.js';
 import { NodeAdapter } from '../plans/api/index.js';

@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, EventBus, EventContribution, HttpRoutes, StatusSection } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventBus, EventContribution, StatusSection } from '../../kernel/index.js';
+import { HttpRoutes } from '../server/api/index.js';
 import { RunEvents, RunService } from './api/index.js';
 import { RunStatusSection } from './http/run-status-section.js';
 import { RunAccess } from './commands/run-access.js';

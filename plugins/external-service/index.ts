@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, describeError, HttpRoutes } from '../../kernel/index.js';
+import { CliCommand, definePlugin, describeError } from '../../kernel/index.js';
+import { HttpRoutes } from '../server/api/index.js';
 import { NodeAdapter } from '../plans/api/index.js';
 import { ServicesCheckCommand } from './commands/services-check-command.js';
 import { ServicesListCommand } from './commands/services-list-command.js';

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import type { HttpRoute, HttpRoutes } from '../../kernel/index.js';
+import type { HttpRoute, HttpRoutes } from '../server/api/index.js';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './commands/services-check-command.js';
 import { ServiceCatalog } from './service-catalog.js';
 import { checkServiceHealth } from './service-health.js';

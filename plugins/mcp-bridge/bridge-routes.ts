@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { serveRoute, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { serveRoute, type HttpRoute, type HttpRoutes } from '../server/api/index.js';
 import { BridgeApi, McpBridge } from './api/index.js';
 
 /**

@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, EventContribution, HttpRoutes, StatusSection } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventContribution, StatusSection } from '../../kernel/index.js';
+import { HttpRoutes } from '../server/api/index.js';
 import { BridgeEvents, McpBridge } from './api/index.js';
 import { BridgeStatusSection } from './bridge-status-section.js';
 import { NodeAdapter } from '../plans/api/index.js';

@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, HttpRoutes } from '../../kernel/index.js';
+import { CliCommand, definePlugin } from '../../kernel/index.js';
+import { HttpRoutes } from '../server/api/index.js';
 import { ToolStreamReader } from './tool-stream-reader.js';
 import { ToolStreamsCommand } from './tool-streams-command.js';
 import { ToolStreamsRoutes } from './tool-streams-routes.js';

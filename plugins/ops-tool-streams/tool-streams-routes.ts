@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { HttpRoute, HttpRoutes } from '../../kernel/index.js';
+import type { HttpRoute, HttpRoutes } from '../server/api/index.js';
 import { ToolStreamQuerySchema, select } from './tool-stream-query.js';
 import { ToolStreamReader } from './tool-stream-reader.js';
 

@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, EventContribution, HttpRoutes } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventContribution } from '../../kernel/index.js';
+import { HttpRoutes } from '../server/api/index.js';
 import { NodeAdapterRegistry, PlanEvents, PlanStore, PlanValidator } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { ExamplePlansSeeder } from './example-plans-seeder.js';

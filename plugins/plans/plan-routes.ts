@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { type HttpRoute, type HttpRoutes } from '../server/api/index.js';
 import { NodeAdapterRegistry, PLAN_ID_PATTERN, PlanStore, PlanValidator } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { PlanDesigner, type DesignResult } from './design/plan-designer.js';

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { KERNEL_VERSION, Paths, PluginCatalog, ProcessContext, type HttpRoute, type HttpRoutes } from '../../kernel/index.js';
+import { KERNEL_VERSION, Paths, PluginCatalog, ProcessContext } from '../../kernel/index.js';
+import { type HttpRoute, type HttpRoutes } from './api/index.js';
 import { z } from 'zod';
 import { GuiPanels } from './gui-panels.js';
 import { openApiDocument } from './openapi-document.js';

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { describeError, formatFieldIssues, isReply, OrchError, toFieldIssues, type HttpRoute, type Logger } from '../../kernel/index.js';
+import { describeError, formatFieldIssues, OrchError, toFieldIssues, type Logger } from '../../kernel/index.js';
+import { isReply, type HttpRoute } from './api/index.js';
 import { HttpError, toErrorReply } from './error-reply.js';
 import { readJsonBody } from './request-body.js';
 import { checkRequestOrigin } from './request-origin.js';

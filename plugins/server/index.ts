@@ -1,4 +1,5 @@
-import { CliCommand, definePlugin, HttpRoutes, StartupBanner, StartupCheck } from '../../kernel/index.js';
+import { CliCommand, definePlugin, StartupBanner, StartupCheck } from '../../kernel/index.js';
+import { HttpRoutes } from './api/index.js';
 import { ServerLink } from './api/index.js';
 import { ServerSettings, ServerSettingsSchema } from './server-settings.js';
 import { ServerStartup } from './server-startup.js';

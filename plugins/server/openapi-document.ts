@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { KERNEL_VERSION, type HttpRoute } from '../../kernel/index.js';
+import { KERNEL_VERSION } from '../../kernel/index.js';
+import { type HttpRoute } from './api/index.js';
 
 type JsonSchema = Record<string, unknown>;
 

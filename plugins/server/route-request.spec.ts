@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import type { HttpRoute } from '../../kernel/index.js';
+import type { HttpRoute } from './api/index.js';
 import { HttpError } from './error-reply.js';
 import { toRouteRequest } from './route-request.js';
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { toFieldIssues, type FieldIssue, type HttpRequest, type HttpRoute } from '../../kernel/index.js';
+import { toFieldIssues, type FieldIssue } from '../../kernel/index.js';
+import { type HttpRequest, type HttpRoute } from './api/index.js';
 import { HttpError } from './error-reply.js';
 
 const CLIENTS = ['cli', 'gui', 'api'] as const;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { injectable } from 'inversify';
 import type { ServerInstance, ServerLocation } from './api/index.js';
-import type { HttpRoute } from '../../kernel/index.js';
+import type { HttpRoute } from './api/index.js';
 import type { MountedRoute } from './http-app.js';
 
 /** What the running server knows about itself, shared with the routes that report it. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { HttpRoutes, type HttpRoute, type HttpRoutes as Routes } from '../../kernel/index.js';
+import { HttpRoutes, type HttpRoute, type HttpRoutes as Routes } from '../../plugins/server/api/index.js';
 import { callApi, startTestServer, type TestServer } from '../support/server-harness.js';
 
 /** A concrete path for a route pattern: every `:param` becomes a harmless placeholder. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../../../kernel/index.js';
+import { defineRoute } from '../../server/api/index.js';
 import { RiskLevelSchema } from '../../plans/api/index.js';
 import { AGENT_NAME_PATTERN, AgentConfigSchema } from './agent.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../../../kernel/index.js';
+import { defineRoute } from '../../server/api/index.js';
 import { BridgeStateSchema } from './bridge-events.js';
 
 const AliasParams = z.strictObject({ alias: z.string().min(1) });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { OrchError, formatFieldIssues, toFieldIssues, type RouteContract } from '../../../kernel/index.js';
+import { OrchError, formatFieldIssues, toFieldIssues } from '../../../kernel/index.js';
+import { type RouteContract } from './index.js';
 import type { ServerLink, ServerRequestOptions } from './server-link.js';
 
 /** What a call needs: the path parameters, the query and the body, typed by the contract's schemas. */
