@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { OrchError, redactSecrets, reply, type HttpRoute, type HttpRoutes } from '../../../kernel/index.js';
+import { OrchError, redactSecrets } from '../../../kernel/index.js';
+import { reply, type HttpRoute, type HttpRoutes } from '../../server/api/index.js';
 import { RunListPageSchema, RunNodeDetailSchema, RunTimelineSchema, type RunNodeDetail, type RunRecord, type RunTimeline } from '../api/index.js';
 import { PlanStore, isCompositeNode } from '../../plans/api/index.js';
 import { ExecutorRunService } from '../run/executor-run-service.js';
