@@ -9,6 +9,8 @@ import { freePort } from '../support/mcp-peers.js';
 import { OrchProcess } from '../support/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** A third-party package with panels (and two that fail on purpose), hand-written, no build. */
+export const HELLO_PANEL_PACKAGE = fileURLToPath(new URL('./fixtures/hello-panel', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
 /** Debian's chromium (never a downloaded browser); ORCH_CHROMIUM points elsewhere. */
@@ -59,15 +61,23 @@ export class GuiServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async create(options: { plugins?: string; config?: Record<string, unknown>; server?: Record<string, unknown> } = {}): Promise<GuiServer> {
+  static async create(options: { plugins?: string; config?: Record<string, unknown>; server?: Record<string, unknown>; packages?: string[] } = {}): Promise<GuiServer> {
     const home = await mkdtemp(join(tmpdir(), 'orch-gui-'));
     for (const folder of ['config', 'agents-config', 'state', 'logs', 'workspace']) await mkdir(join(home, folder), { recursive: true });
     const port = await freePort();
-    const config: Record<string, unknown> = { 'orch.json': { server: { port, ...options.server } }, ...options.config };
+    const config: Record<string, unknown> = {
+      'orch.json': { server: { port, ...options.server }, ...(options.packages ? { plugins: { packages: options.packages } } : {}) },
+      ...options.config,
+    };
     for (const [name, value] of Object.entries(config)) await writeFile(join(home, 'config', name), `${JSON.stringify(value, null, 2)}\n`);
     const server = new GuiServer(home, port, options.plugins ?? 'business');
     await server.start();
     return server;
+  }
+
+  /** Rewrites config/orch.json's plugin packages (takes effect at the next start). */
+  async setPackages(packages: string[], server: Record<string, unknown> = {}): Promise<void> {
+    await writeFile(join(this.home, 'config', 'orch.json'), `${JSON.stringify({ server: { port: this.port, ...server }, plugins: { packages } }, null, 2)}\n`);
   }
 
   async start(): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { freePort, httpAlias, startHttpPeer, type HttpPeer } from '../support/mcp-peers.js';
 import { runOrch } from '../support/server-process.js';
-import { approvalPlan, ensureGuiBuilt, GuiServer, launchBrowser, nightlySync, openPage, screenshot, waitFor } from './gui-harness.js';
+import { approvalPlan, ensureGuiBuilt, GuiServer, HELLO_PANEL_PACKAGE, launchBrowser, nightlySync, openPage, screenshot, waitFor } from './gui-harness.js';
 
 /**
  * The web GUI in Debian's Chromium against a real `orch start` (business profile): the shell, the
@@ -305,6 +305,56 @@ describe('web GUI when a required MCP server goes away', function () {
     expect(await page.getByTestId('workspace').getAttribute('inert')).to.equal(null);
     expect(await page.getByTestId('maintenance-notice').count()).to.equal(0);
     expect(problems, problems.join('\n')).to.deep.equal([]);
+    await page.context().close();
+  });
+});
+
+describe('web GUI: third-party panels at run time', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: GuiServer;
+
+  before(async () => {
+    ensureGuiBuilt();
+    browser = await launchBrowser();
+    server = await GuiServer.create({ packages: [HELLO_PANEL_PACKAGE] });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("a package's panel appears with no ui/ rebuild, shares the shell's React, and goes when the package is removed; failing panels show a card", async () => {
+    const { page, problems } = await openPage(browser, `${server.baseUrl}/`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('nav').getByText('Hello').click();
+    const hello = page.getByTestId('hello-panel');
+    await hello.waitFor();
+    await hello.getByTestId('hello-health').getByText(/Server pid \d+/).waitFor();
+    await hello.getByTestId('hello-count').click();
+    await hello.getByText('Clicked 1').waitFor(); // hooks work: one React shared through the import map
+    await screenshot(page, 'gui-third-party-panel');
+
+    await page.getByTestId('nav').getByText('Broken').click();
+    await page.getByTestId('panel-error').getByText('this panel fails on purpose').waitFor();
+    await page.getByTestId('nav').getByText('Future').click();
+    await page.getByTestId('panel-error').getByText(/GUI API version 2/).waitFor();
+    await screenshot(page, 'gui-panel-error-card');
+    await page.getByTestId('nav').getByText('Runs').click();
+    await page.getByTestId('runs-panel').waitFor(); // the shell goes on working
+
+    // Remove the package and restart: the GUI reconnects by itself and the panel is gone.
+    await page.goto(`${server.baseUrl}/hello`);
+    await hello.waitFor();
+    await server.kill();
+    await server.setPackages([]);
+    await server.start();
+    await page.getByTestId('no-panel').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor();
+    expect(await page.getByTestId('nav').getByText('Hello').count()).to.equal(0);
+    // The only console noise allowed: the panel that fails on purpose, and the restart.
+    const unexpected = problems.filter((p) => !/fails on purpose|The above error|WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(p));
+    expect(unexpected, unexpected.join('\n')).to.deep.equal([]);
     await page.context().close();
   });
 });
