@@ -276,6 +276,8 @@ export interface RunService {
   start(plan: { planId: string; version?: number } | { document: unknown; source?: string }, options: StartRunOptions): Promise<RunRecord>;
   get(runId: string): Promise<RunRecord>;
   list(): Promise<RunRecord[]>;
+  /** Every run as lists show it (no per-node detail), cheap to call often: records are parsed again only when they changed. */
+  listItems(): Promise<RunListItem[]>;
   resume(runId: string, options: ResumeOptions): Promise<RunRecord>;
   cancel(runId: string, options: { operator: string }): Promise<RunRecord>;
   replay(runId: string, options: { from?: string; operator: string; wait?: boolean }): Promise<RunRecord>;

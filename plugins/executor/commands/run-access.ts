@@ -75,7 +75,7 @@ export class RunAccess {
         }),
       replay: (runId, options, onProgress) => follow(onProgress, () => runs.replay(runId, { operator, from: options.from, wait: true })),
       get: (runId) => runs.get(runId),
-      list: async (filter) => pageOfRuns(await runs.list(), filter, Number.POSITIVE_INFINITY).runs,
+      list: async (filter) => pageOfRuns(await runs.listItems(), filter, Number.POSITIVE_INFINITY).runs,
       cancel: (runId) => runs.cancel(runId, { operator }),
       history: (runId) => runs.history(runId),
     };

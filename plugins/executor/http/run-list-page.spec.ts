@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { RunRecord } from '../api/index.js';
-import { pageOfRuns } from './run-list-page.js';
+import { pageOfRuns, toListItem } from './run-list-page.js';
 
 const run = (runId: string, createdAt: string, extra: Partial<RunRecord> = {}): RunRecord => ({
   runId,
@@ -22,7 +22,7 @@ describe('run list pages', () => {
     const seen: string[] = [];
     let before: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const answer = pageOfRuns(records, { limit: 4, ...(before ? { before } : {}) });
+      const answer = pageOfRuns(records.map(toListItem), { limit: 4, ...(before ? { before } : {}) });
       seen.push(...answer.runs.map((r) => r.runId));
       if (!answer.nextCursor) break;
       before = answer.nextCursor;
@@ -39,11 +39,11 @@ describe('run list pages', () => {
       leafCount: 5,
       nodes: { a: { status: 'succeeded', attempts: 1 }, b: { status: 'running', attempts: 2 } },
     });
-    expect(pageOfRuns([record], {}).runs[0]!.counts).to.deep.equal({ succeeded: 1, running: 1, pending: 3 });
+    expect(pageOfRuns([toListItem(record)], {}).runs[0]!.counts).to.deep.equal({ succeeded: 1, running: 1, pending: 3 });
   });
 
   it('filters by date range: from inclusive, to exclusive', () => {
     const records = [run('a', '2026-11-29T23:59:59.000Z'), run('b', '2026-11-30T00:00:00.000Z'), run('c', '2026-12-01T00:00:00.000Z')];
-    expect(pageOfRuns(records, { from: '2026-11-30', to: '2026-12-01' }).runs.map((r) => r.runId)).to.deep.equal(['b']);
+    expect(pageOfRuns(records.map(toListItem), { from: '2026-11-30', to: '2026-12-01' }).runs.map((r) => r.runId)).to.deep.equal(['b']);
   });
 });

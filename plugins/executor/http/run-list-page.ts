@@ -32,12 +32,12 @@ export type RunListQuery = z.output<typeof RunListQuerySchema>;
  * changes): each run appears exactly once across the pages of one listing, whatever starts or
  * changes meanwhile (new runs are newer than any cursor). The cursor is opaque to clients.
  */
-export function pageOfRuns(records: readonly RunRecord[], query: RunListQuery, defaultLimit = RUN_PAGE_DEFAULT): RunListPage {
+export function pageOfRuns(runs: readonly RunListItem[], query: RunListQuery, defaultLimit = RUN_PAGE_DEFAULT): RunListPage {
   const statuses = query.status ? new Set(query.status.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
   const from = query.from === undefined ? undefined : Date.parse(query.from);
   const to = query.to === undefined ? undefined : Date.parse(query.to);
   const after = query.before === undefined ? undefined : decodeCursor(query.before);
-  const matching = records
+  const matching = runs
     .filter((r) => {
       if (statuses && !statuses.has(r.status)) return false;
       if (query.planId !== undefined && r.planId !== query.planId) return false;
@@ -52,7 +52,7 @@ export function pageOfRuns(records: readonly RunRecord[], query: RunListQuery, d
   const limit = query.limit ?? defaultLimit;
   const page = matching.slice(0, limit);
   const last = page.at(-1);
-  return { runs: page.map(toListItem), nextCursor: matching.length > limit && last ? encodeCursor(last) : null };
+  return { runs: page, nextCursor: matching.length > limit && last ? encodeCursor(last) : null };
 }
 
 /** What a list shows of a run. */
@@ -84,7 +84,7 @@ export function nodeCounts(record: RunRecord): Record<string, number> {
   return counts;
 }
 
-type Position = Pick<RunRecord, 'createdAt' | 'runId'>;
+type Position = Pick<RunListItem, 'createdAt' | 'runId'>;
 
 /** Negative when `a` comes first (is newer). */
 function compareNewestFirst(a: Position, b: Position): number {

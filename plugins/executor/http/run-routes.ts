@@ -5,6 +5,7 @@ import { OrchError, redactSecrets } from '../../../kernel/index.js';
 import { reply, type HttpRoute, type HttpRoutes } from '../../server/api/index.js';
 import { RunListPageSchema, RunNodeDetailSchema, RunTimelineSchema, type RunNodeDetail, type RunRecord, type RunTimeline } from '../api/index.js';
 import { PlanStore, isCompositeNode } from '../../plans/api/index.js';
+import { own } from '../graph/plan-compiler.js';
 import { ExecutorRunService } from '../run/executor-run-service.js';
 import { suggestRemedy } from '../run/operations-log.js';
 import { readJournal, JOURNAL_LINES_KEPT } from '../run/run-journal.js';
@@ -61,7 +62,7 @@ export class RunRoutes implements HttpRoutes {
           'Runs, newest first, a page at a time: { runs: [light items with node counts], nextCursor } (limit ≤ 500, default 100; before = the previous nextCursor; filters: status (comma-separated), planId, version, operator, from, to)',
         query: RunListQuerySchema,
         responses: { 200: RunListPageSchema },
-        handle: async ({ query }) => pageOfRuns(await this.runs.list(), query),
+        handle: async ({ query }) => pageOfRuns(await this.runs.listItems(), query),
       },
       {
         method: 'POST',
@@ -185,7 +186,7 @@ export class RunRoutes implements HttpRoutes {
     };
     const run = { runId, status: record.status, actions: runActions(record, context) };
     if (isCompositeNode(node)) {
-      const composite = record.composites?.[nodeId];
+      const composite = own(record.composites ?? {}, nodeId);
       const timeline = buildTimeline(plan, record, context).nodes.find((n) => n.nodeId === nodeId)!;
       return {
         node: {
@@ -201,10 +202,10 @@ export class RunRoutes implements HttpRoutes {
         run,
       };
     }
-    const state = record.nodes[nodeId];
+    const state = own(record.nodes, nodeId);
     const outputs = await this.runs.latestOutputs(runId).catch(() => undefined);
     const output =
-      outputs && nodeId in outputs
+      outputs && Object.hasOwn(outputs, nodeId)
         ? { output: redactSecrets(outputs[nodeId]), outputFrom: 'checkpoint' as const }
         : state?.outputSummary !== undefined
           ? { output: state.outputSummary, outputFrom: 'summary' as const }

@@ -32,7 +32,7 @@ export class RunStatusSection implements StatusSection<RunsSummary> {
   constructor(@inject(RunService) private readonly runs: RunService) {}
 
   async build(): Promise<RunsSummary> {
-    const all = await this.runs.list();
+    const all = await this.runs.listItems();
     const counts: Record<string, number> = {};
     for (const run of all) counts[run.status] = (counts[run.status] ?? 0) + 1;
     const active = all

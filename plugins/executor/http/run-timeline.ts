@@ -1,6 +1,7 @@
 import { redactSecrets } from '../../../kernel/index.js';
 import { FINISHED_RUN_STATUSES, type NodeRunState, type NodeStatus, type RunRecord, type RunTimeline, type TimelineNode } from '../api/index.js';
 import { adapterParamsOf, childrenOf, isCompositeNode, type LeafNode, type Plan, type PlanNode } from '../../plans/api/index.js';
+import { own } from '../graph/plan-compiler.js';
 import { nodeActions, runActions, type ActionContext } from './run-actions.js';
 
 /** Where a plan node sits in the tree: its parent and depth (root 0). */
@@ -39,11 +40,11 @@ export function buildTimeline(plan: Plan, record: RunRecord, context: ActionCont
       actions: nodeActions(record, node.id, context),
     };
     if (!isCompositeNode(node)) {
-      const state = record.nodes[node.id];
+      const state = own(record.nodes, node.id);
       nodes.push({ ...base, status: state?.status ?? 'pending', ...leafHistory(state) });
       continue;
     }
-    const composite = record.composites?.[node.id];
+    const composite = own(record.composites ?? {}, node.id);
     nodes.push({
       ...base,
       status: compositeStatus(node, record),
@@ -89,15 +90,16 @@ const DONE: NodeStatus[] = ['succeeded', 'skipped'];
  */
 export function compositeStatus(node: PlanNode, record: RunRecord): NodeStatus {
   const leaves = takenLeaves(node, record);
-  const statuses = leaves.map((leaf) => record.nodes[leaf.id]?.status ?? 'pending');
+  const statuses = leaves.map((leaf) => own(record.nodes, leaf.id)?.status ?? 'pending');
   const any = (...wanted: NodeStatus[]) => statuses.some((s) => wanted.includes(s));
   if (any(...ACTIVE)) return 'running';
   if (any('needs_attention')) return 'needs_attention';
   if (any('waiting_approval')) return 'waiting_approval';
   if (any('failed')) return 'failed';
-  const entered = record.composites?.[node.id] !== undefined;
+  const composite = own(record.composites ?? {}, node.id);
+  const entered = composite !== undefined;
   if (!entered && statuses.every((s) => s === 'pending')) return 'pending';
-  const loopOpen = node.type === 'loop' && record.composites?.[node.id]?.done === false;
+  const loopOpen = node.type === 'loop' && composite?.done === false;
   if (!loopOpen && statuses.every((s) => DONE.includes(s))) return 'succeeded';
   if (any('cancelled') || (FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) return 'cancelled';
   return 'running';
@@ -108,8 +110,9 @@ function takenLeaves(node: PlanNode, record: RunRecord): LeafNode[] {
   if (!isCompositeNode(node)) return [node];
   let children = childrenOf(node);
   if (node.type === 'conditional') {
-    const chosen = record.composites?.[node.id]?.branchNodeId;
-    children = chosen === undefined ? (record.composites?.[node.id] ? [] : children) : children.filter((c) => c.id === chosen);
+    const taken = own(record.composites ?? {}, node.id);
+    const chosen = taken?.branchNodeId;
+    children = chosen === undefined ? (taken ? [] : children) : children.filter((c) => c.id === chosen);
   }
   return children.flatMap((child) => takenLeaves(child, record));
 }

@@ -6,14 +6,16 @@ import { inject, injectable, optional } from 'inversify';
 import { z } from 'zod';
 import { Config, describeError, EventBus, isAlive, isOrchError, Logger, OrchError, Paths, ProcessContext } from '../../../kernel/index.js';
 import { ApprovalStore } from '../../approvals/api/index.js';
-import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
+import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunListItem, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
 import { adapterKeyOf, NodeAdapterRegistry, PlanStore, PlanValidator, walkPlan, type NodeAdapter, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
 import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-checkpoint-saver.js';
 import { closeOpenAttempt } from './attempt-log.js';
 import { OperationsLog } from './operations-log.js';
 import { resolveInputs } from './plan-inputs.js';
 import { requiresApproval } from './run-environment.js';
+import { toListItem } from '../http/run-list-page.js';
 import { RunJournals } from './run-journal.js';
+import { RunListIndex } from './run-list-index.js';
 import { LiveRecord, RunRecords } from './run-records.js';
 import { RunSession } from './run-session.js';
 import { SlotPool } from './slot-pool.js';
@@ -46,6 +48,8 @@ export class ExecutorRunService implements RunService {
   readonly operationsLog: OperationsLog;
   /** `state/runs/<runId>/events.jsonl` of the JSON-mode runs this process executes. */
   readonly journals: RunJournals;
+  /** What lists show of the runs on file, parsed again only when a record changed. */
+  private readonly listIndex: RunListIndex;
   private readonly logger: Logger;
   private readonly sessions = new Map<string, RunSession>();
   /** The process's concurrency slots, shared fairly by every run executing here. */
@@ -77,6 +81,13 @@ export class ExecutorRunService implements RunService {
       (runId, error) => this.logger.warn(`Could not append to the event journal of run ${runId}: ${describeError(error)}`, { runId }),
     );
     bus.subscribe((event) => this.journals.record(event));
+    this.listIndex = new RunListIndex(this.records, (runId, message) => this.logger.warn(`Skipping a malformed run record: ${message}`, { runId }));
+  }
+
+  async listItems(): Promise<RunListItem[]> {
+    const byId = new Map((await this.listIndex.items()).map((item) => [item.runId, item]));
+    for (const session of this.sessions.values()) byId.set(session.runId, toListItem(session.record));
+    return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId));
   }
 
   /** `state/runs/<runId>/events.jsonl`. */
