@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { open, truncate } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CappedOutput } from './capped-output.js';
 
@@ -14,6 +15,13 @@ export interface ProcessGroupOptions {
   killGraceMs: number;
   /** Aborting stops the whole group (timeout, cancellation, shutdown). */
   signal: AbortSignal;
+  /**
+   * stdout and stderr go to these files instead of pipes (read back, capped, once the group ends),
+   * so the program does not depend on Orch staying alive to take its output.
+   */
+  outputFiles?: { stdout: string; stderr: string };
+  /** Called right after the program started, with its pid (= its process group id). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ProcessGroupResult {
@@ -43,24 +51,31 @@ const AFTER_KILL_MS = 2000;
  */
 export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessGroupResult> {
   return new Promise((resolve, reject) => {
-    const stdout = new CappedOutput(options.maxOutputBytes);
-    const stderr = new CappedOutput(options.maxOutputBytes);
+    let stdout = new CappedOutput(options.maxOutputBytes);
+    let stderr = new CappedOutput(options.maxOutputBytes);
     let child: ChildProcess;
+    const files = options.outputFiles;
+    let fds: number[] = [];
     try {
+      if (files) fds = [openSync(files.stdout, 'w'), openSync(files.stderr, 'w')];
       child = spawn(options.file, options.args, {
         cwd: options.cwd,
         env: options.env,
         detached: true,
         shell: false,
-        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', files ? fds[0]! : 'pipe', files ? fds[1]! : 'pipe'],
       });
     } catch (error) {
+      for (const fd of fds) closeSync(fd);
       reject(error);
       return;
     }
-    const closed = new Promise<void>((done) => child.once('close', () => done()));
-    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // The child has its own copies of the descriptors now.
+    for (const fd of fds) closeSync(fd);
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    const closed = files ? Promise.resolve() : new Promise<void>((done) => child.once('close', () => done()));
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     if (options.stdin !== undefined && child.stdin) {
       // A program that exits without reading its input closes the pipe: not an error of ours.
       child.stdin.on('error', () => undefined);
@@ -86,7 +101,10 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessGr
         const leftovers = !stopping && groupAlive(pid);
         if (leftovers) stop();
         await stopping;
-        await streamsClosed(child, closed);
+        if (files) {
+          stdout = await readOutputFile(files.stdout, options.maxOutputBytes);
+          stderr = await readOutputFile(files.stderr, options.maxOutputBytes);
+        } else await streamsClosed(child, closed);
         resolve({ pid, exitCode, exitSignal, stdout, stderr, leftoversStopped: leftovers });
       })();
     });
@@ -94,7 +112,7 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessGr
 }
 
 /** SIGTERM to the group, SIGKILL after the grace period, then a bounded wait until it is gone. */
-async function stopGroup(pgid: number, graceMs: number): Promise<void> {
+export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
   signalGroup(pgid, 'SIGTERM');
   if (await goneWithin(pgid, graceMs)) return;
   signalGroup(pgid, 'SIGKILL');
@@ -167,4 +185,27 @@ async function streamsClosed(child: ChildProcess, closed: Promise<void>): Promis
   );
   await Promise.race([closed, timer]);
   giveUp.abort();
+}
+
+/** Up to `limit` bytes of an output file (the rest counted), and the file cut to what was kept. */
+export async function readOutputFile(file: string, limit: number): Promise<CappedOutput> {
+  const output = new CappedOutput(limit);
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return output;
+  }
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, limit));
+    if (head.length > 0) await handle.read(head, 0, head.length, 0);
+    output.push(head);
+    output.total = size;
+  } finally {
+    await handle.close();
+  }
+  // What was dropped is not kept on disk either.
+  if (output.total > limit) await truncate(file, limit).catch(() => undefined);
+  return output;
 }

@@ -83,4 +83,11 @@ export interface ScriptOutput {
   durationMs: number;
   /** stdout parsed, with `parseJson: true`. */
   json?: unknown;
+  /** What the script wrote to the file named by `ORCH_RESULT_FILE` (JSON), when it wrote one. */
+  result?: unknown;
+  /**
+   * True when the script was started by an Orch process that died (kill -9) and finished on its
+   * own: this output is what it left on disk, and it was not run a second time.
+   */
+  recovered?: boolean;
 }
