@@ -56,11 +56,12 @@ async function start(args: Record<string, unknown>, globals: GlobalOptions, io: 
     await kernel.stop();
     return 1;
   }
-  io.err(`Orch ${kernel.process.kernelVersion} started in ${kernel.paths.home} (pid ${process.pid}) with plugins: ${loaded.join(', ') || 'none'}`);
+  const notStarted = broken.length ? `; ${broken.length} plugin${broken.length === 1 ? '' : 's'} did not start: ${broken.map((e) => `${e.id} (${e.status})`).join(', ')}` : '';
+  io.err(`Orch ${kernel.process.kernelVersion} started in ${kernel.paths.home} (pid ${process.pid}) with plugins: ${loaded.join(', ') || 'none'}${notStarted}`);
+  for (const entry of broken) io.err(`  ✗ plugin ${entry.id} ${entry.status}: ${entry.reason}`);
   for (const banner of kernel.resolveAll<StartupBanner>(StartupBanner)) {
     for (const line of await banner.lines().catch(() => [])) io.err(line);
   }
-  for (const entry of broken) io.err(`  plugin ${entry.id} ${entry.status}: ${entry.reason}`);
   // Keep the process alive until a signal stops the kernel (the server plugin's socket may not exist).
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const code = await stopped;

@@ -143,6 +143,8 @@ export class AgentBuilder {
     if (!bridge) {
       throw new OrchError('unavailable', `Agent "${config.name}" uses MCP tools of "${alias}", but the mcp-bridge plugin is not loaded`, { agent: config.name });
     }
+    const bridgeProblem = bridge.configProblem?.();
+    if (bridgeProblem) throw new OrchError('invalid_input', `Agent "${config.name}" uses MCP server "${alias}": ${bridgeProblem}`, { agent: config.name });
     if (!bridge.aliases().includes(alias)) {
       throw new OrchError(
         'invalid_input',

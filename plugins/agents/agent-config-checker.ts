@@ -68,6 +68,11 @@ export class AgentConfigChecker {
         issues.push({ path: `tools.${index}.mcp`, severity: 'warning', message: `the mcp-bridge plugin is not loaded, so MCP server "${tool.mcp}" was not checked` });
         return;
       }
+      const bridgeProblem = this.bridge.configProblem?.();
+      if (bridgeProblem) {
+        issues.push({ path: `tools.${index}.mcp`, message: bridgeProblem });
+        return;
+      }
       if (!this.bridge.aliases().includes(tool.mcp)) {
         issues.push({ path: `tools.${index}.mcp`, message: `unknown MCP server "${tool.mcp}"; config/mcp.servers.json defines ${this.bridge.aliases().join(', ') || 'none'}` });
         return;

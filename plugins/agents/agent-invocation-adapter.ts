@@ -98,6 +98,8 @@ export class AgentInvocationAdapter implements NodeAdapter<AgentInvocationParams
         if (!('mcp' in tool)) continue;
         if (!this.bridge) {
           issues.push({ path: 'agent', message: `agent "${current}" uses MCP tools of "${tool.mcp}", but the mcp-bridge plugin is not loaded` });
+        } else if (this.bridge.configProblem?.()) {
+          issues.push({ path: 'agent', message: `agent "${current}" uses MCP server "${tool.mcp}": ${this.bridge.configProblem?.()}` });
         } else if (!this.bridge.aliases().includes(tool.mcp)) {
           issues.push({ path: 'agent', message: `agent "${current}" uses MCP server "${tool.mcp}", which config/mcp.servers.json does not define (${this.bridge.aliases().join(', ') || 'none'})` });
         }

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { type StatusSection } from '../../kernel/index.js';
+import { OrchError, type StatusSection } from '../../kernel/index.js';
 import { BridgeStateSchema, McpBridge } from './api/index.js';
 
 const DIM = (text: string): string => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[2m${text}\u001b[22m` : text);
@@ -26,6 +26,8 @@ export class BridgeStatusSection implements StatusSection<BridgeSummary[]> {
   constructor(@inject(McpBridge) private readonly bridge: McpBridge) {}
 
   async build(): Promise<BridgeSummary[]> {
+    const problem = this.bridge.configProblem?.();
+    if (problem) throw new OrchError('invalid_input', problem);
     return this.bridge.status().map((s) => ({
       alias: s.alias,
       state: s.state,

@@ -39,6 +39,8 @@ export class McpToolAdapter implements NodeAdapter<McpToolParams, McpToolOutput>
 
   async dryRun(ctx: DryRunContext<McpToolParams>): Promise<DryRunIssue[]> {
     const { server, tool, args } = ctx.params;
+    const problem = this.bridge.configProblem?.();
+    if (problem) return [{ path: 'server', message: problem }];
     if (!this.bridge.aliases().includes(server)) {
       const known = this.bridge.aliases();
       return [{ path: 'server', message: `unknown MCP server "${server}"; config/mcp.servers.json defines ${known.length ? known.join(', ') : 'none'}` }];

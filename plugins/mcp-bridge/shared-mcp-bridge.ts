@@ -82,6 +82,10 @@ export class SharedMcpBridge implements McpBridge {
     return [...this.connections.keys()];
   }
 
+  configProblem(): string | undefined {
+    return this.configError?.message;
+  }
+
   status(): BridgeAliasStatus[] {
     return [...this.connections.values()].map((c) => c.status());
   }

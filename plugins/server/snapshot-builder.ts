@@ -2,6 +2,9 @@ import { inject, injectable, multiInject, optional } from 'inversify';
 import { describeError, PluginCatalog, StatusSection } from '../../kernel/index.js';
 import type { OrchSnapshot } from './api/index.js';
 
+/** The `section` of problems about plugins themselves (failed, refused); the message starts with the plugin id. */
+export const PLUGINS_PROBLEM = 'plugins';
+
 /** A section a manifest declares, with the plugin behind it and whether it is loaded here. */
 export interface DeclaredSection {
   name: string;
@@ -43,9 +46,19 @@ export class SnapshotBuilder {
   async build(): Promise<OrchSnapshot> {
     const problems: OrchSnapshot['problems'] = [];
     const snapshot: Record<string, unknown> = {};
-    for (const declared of this.declared()) snapshot[declared.name] = null;
+    const declared = this.declared();
+    for (const section of declared) snapshot[section.name] = null;
+    // A plugin that failed or was refused is a problem of the whole picture, whatever it contributes.
+    const broken = new Set<string>();
+    for (const entry of this.catalog.entries()) {
+      if (entry.status !== 'failed' && entry.status !== 'refused') continue;
+      broken.add(entry.id);
+      problems.push({ section: PLUGINS_PROBLEM, message: `${entry.id} ${entry.status}: ${entry.reason ?? 'no reason recorded'}` });
+    }
     await Promise.all(
       (this.sections ?? []).map(async (section) => {
+        const owner = declared.find((d) => d.name === section.name)?.pluginId;
+        if (owner !== undefined && broken.has(owner)) return; // its plugin did not start: no half-true picture
         try {
           snapshot[section.name] = await section.build();
         } catch (error) {

@@ -28,7 +28,9 @@ export function renderStatus(status: ServerStatus, sections: readonly ShownSecti
 
   for (const section of sections) {
     const value = status[section.name];
-    if (value === null || value === undefined) block(section.title, [`(the ${section.pluginId} plugin is not loaded)`]);
+    const broken = status.problems.find((p) => p.section === 'plugins' && p.message.startsWith(`${section.pluginId} `));
+    if ((value === null || value === undefined) && broken) block(section.title, [`(the ${section.pluginId} plugin did not start — see Problem below)`]);
+    else if (value === null || value === undefined) block(section.title, [`(the ${section.pluginId} plugin is not loaded)`]);
     else if (section.describe) block(section.title, section.describe(value, status.source));
     else block(section.title, [JSON.stringify(value)]);
   }

@@ -60,6 +60,11 @@ export interface ToolResult {
  */
 export interface McpBridge {
   aliases(): string[];
+  /**
+   * Why `config/mcp.servers.json` cannot be used (its file and field), when it cannot: every reader
+   * of the aliases says so instead of "none configured".
+   */
+  configProblem?(): string | undefined;
   status(): BridgeAliasStatus[];
   /**
    * Connects the alias (or all); resolves once connected or rejects with the reason. On an alias
