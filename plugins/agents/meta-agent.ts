@@ -50,7 +50,7 @@ export interface GenerateAgentRequest {
   model?: string;
   maxRounds?: number;
   signal?: AbortSignal;
-  onRound?: (round: number, problems: string[]) => void;
+  onRound?: (round: number, problems: string[], repairsLeft: number) => void;
 }
 
 export interface GeneratedAgent {
@@ -103,6 +103,9 @@ export class MetaAgent {
       schema: schema as unknown as z.ZodType<AgentConfig>,
       schemaName: 'agent_config',
       check: (config) => this.problemsOf(config, mcpTools),
+      // An answer that breaks the draft schema is still checked as far as it parses (tools, model,
+      // handoffs), so the model hears every problem at once.
+      checkRaw: (raw) => this.problemsOfParts(raw, mcpTools, request.name),
       maxRounds: request.maxRounds,
       provider: request.provider,
       model: request.model,
@@ -144,6 +147,32 @@ export class MetaAgent {
     const agents = this.registry.list();
     lines.push(agents.length ? `Existing agents (for handoffs):\n${agents.map((a) => `  - ${a.config.name}: ${a.config.description}`).join('\n')}` : 'Existing agents: none');
     return lines.join('\n');
+  }
+
+  /**
+   * Orch's checks on the fields of an invalid draft that are valid by themselves: each such field
+   * is put into an otherwise neutral draft and the result checked; problems of the neutral parts
+   * are not reported.
+   */
+  private async problemsOfParts(raw: unknown, mcpTools: Map<string, McpToolInfo[] | undefined>, name: string | undefined): Promise<string[]> {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+    const neutral: Draft = { name: name ?? 'draft', description: 'draft', instructions: 'draft', model: { provider: null, name: null }, tools: [], outputSchemaJson: null, maxTurns: 10, riskLevel: 'low', handoffs: [] };
+    const taken = new Set<string>();
+    const merged: Record<string, unknown> = { ...neutral };
+    for (const [key, schema] of Object.entries(DraftSchema.shape)) {
+      const value = (raw as Record<string, unknown>)[key];
+      if (value !== undefined && (schema as z.ZodType).safeParse(value).success) {
+        merged[key] = value;
+        taken.add(key);
+      }
+    }
+    const config = DraftSchema.transform((draft, ctx) => toConfig(draft, ctx) ?? z.NEVER).safeParse(merged);
+    if (!config.success) return [];
+    const fromDraft = (path: string) => {
+      const field = path.split('.')[0]!;
+      return taken.has(field === 'outputSchema' ? 'outputSchemaJson' : field);
+    };
+    return (await this.problemsOf(config.data as AgentConfig, mcpTools)).filter((problem) => fromDraft(problem.split(':')[0]!));
   }
 
   /** Orch's own checks beyond the schema (known provider, tools, handoffs, a usable output schema); warnings are not the model's fault. */

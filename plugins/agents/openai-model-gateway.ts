@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { APIError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { describeError, Logger, OrchError, toFieldIssues } from '../../kernel/index.js';
-import { type ModelGateway, type StructuredGenerationRequest, type StructuredGenerationResult } from './api/index.js';
+import { attemptsWording, type ModelGateway, type StructuredGenerationRequest, type StructuredGenerationResult } from './api/index.js';
 import { ModelClients } from './model-clients.js';
 import { modelFailure } from './model-failure.js';
 import { extractJson, isStrictCompatible, modelJsonSchema } from './model-json-schema.js';
@@ -77,14 +77,15 @@ export class OpenAiModelGateway implements ModelGateway {
         const value = request.schema.parse(extractJson(answer.text));
         return { value, rounds: round, usage, provider: target.provider, model: target.model, mode };
       }
-      request.onRound?.(round, problems);
+      request.onRound?.(round, problems, maxRounds + 1 - round);
+      if (round > maxRounds) break;
       conversation.push({ role: 'assistant', content: answer.text });
       conversation.push({ role: 'user', content: repairPrompt(request.schemaName, problems) });
     }
     const shown = problems.slice(0, PROBLEMS_SHOWN);
     throw new OrchError(
       'invalid_input',
-      `The model ${target.model} (provider "${target.provider}") gave no valid ${request.schemaName} after ${maxRounds + 1} attempts (${maxRounds} repair rounds). Still wrong: ${shown.join('; ')}${problems.length > shown.length ? `; and ${problems.length - shown.length} more` : ''}`,
+      `The model ${target.model} (provider "${target.provider}") gave no valid ${request.schemaName} ${attemptsWording(maxRounds + 1)}. Still wrong: ${shown.join('; ')}${problems.length > shown.length ? `; and ${problems.length - shown.length} more` : ''}`,
       { provider: target.provider, model: target.model, rounds: maxRounds + 1, issues: problems.map(toIssue) },
     );
   }
@@ -126,7 +127,17 @@ export class OpenAiModelGateway implements ModelGateway {
       return [`(root): ${describeError(error)}${cut}`];
     }
     const parsed = request.schema.safeParse(raw);
-    if (!parsed.success) return toFieldIssues(parsed.error).map((i) => `${i.path}: ${i.message}`);
+    if (!parsed.success) {
+      const problems = toFieldIssues(parsed.error).map((i) => `${i.path}: ${i.message}`);
+      if (!request.checkRaw) return problems;
+      // Every problem of this answer at once: what the schema says, then what a check of the parts that parse finds.
+      try {
+        for (const more of await request.checkRaw(raw)) if (!problems.includes(more)) problems.push(more);
+      } catch (error) {
+        this.log.debug(`Checking the parts of an invalid ${request.schemaName} that parse failed: ${describeError(error)}`);
+      }
+      return problems;
+    }
     if (!request.check) return [];
     try {
       return await request.check(parsed.data);

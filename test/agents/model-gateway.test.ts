@@ -77,7 +77,7 @@ describe('agents: ModelGateway.generateStructured over a real OpenAI-compatible 
     } catch (error) {
       const e = error as OrchError;
       expect(e.code).to.equal('invalid_input');
-      expect(e.message).to.match(/gave no valid city answer after 3 attempts \(2 repair rounds\)/);
+      expect(e.message).to.match(/gave no valid city answer after 3 attempts, 2 repair rounds\./);
       expect(e.message).to.include('city: ').and.include('population: ');
       expect(e.details?.issues?.map((i) => i.path)).to.include.members(['city', 'population']);
     }

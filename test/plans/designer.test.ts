@@ -62,7 +62,8 @@ describe('plans: the Designer', function () {
     expect(rounds).to.have.length(1);
     const feedback = lastUserOf(1);
     expect(feedback).to.match(/root\.children\.2\.maxIterations: a loop must be bounded/);
-    // The schema problem is reported first; the dry run speaks once the schema is met.
+    // Every problem of one answer in the same round: the schema's and the dry run's of what parses.
+    expect(feedback).to.match(/root\.children\.0\.params\.topic: reads nodes\.nothing, but no node has id "nothing"/);
     env.model.enqueue(jsonReply(designedPlan({}, { params: { topic: '{{ nodes.nothing.value }}' } })), jsonReply(designedPlan()));
     const second = await designer.design('Digest again');
     expect(second.rounds).to.equal(2);
@@ -77,7 +78,7 @@ describe('plans: the Designer', function () {
       expect.fail('should give up');
     } catch (error) {
       expect(isOrchError(error) && error.code).to.equal('invalid_input');
-      expect((error as Error).message).to.match(/no valid Orch plan after 3 attempts \(2 repair rounds\)/);
+      expect((error as Error).message).to.match(/no valid Orch plan after 3 attempts, 2 repair rounds\./);
       expect((error as Error).message).to.match(/root\.children\.0\.kind: unknown local_task kind "ftp"/);
     }
     expect(env.model.completions).to.have.length(3);

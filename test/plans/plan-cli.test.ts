@@ -129,6 +129,43 @@ describe('plans: the plan:* commands', function () {
     }
   });
 
+  it('plan:design tells the model every problem of an answer at once and words the rounds right', async () => {
+    // One answer with a schema error (a loop without maxIterations) and dry-run errors (a reference to
+    // a node that does not exist, an unknown agent): all of them go back in the first repair round.
+    const broken = {
+      id: 'broken-notes',
+      name: 'Broken',
+      goal: 'g',
+      root: {
+        id: 'main',
+        type: 'sequence',
+        children: [
+          { id: 'note', type: 'local_task', kind: 'file', params: { op: 'write', path: 'n.txt', content: '{{ nodes.missing.value }}' } },
+          { id: 'again', type: 'loop', while: 'false', body: { id: 'tick', type: 'local_task', kind: 'file', params: { op: 'read', path: 'n.txt' } } },
+          { id: 'verse', type: 'agent_invocation', agent: 'poet', input: 'write a verse' },
+        ],
+      },
+    };
+    const model = await startOpenAiServer({ replies: [jsonReply(broken), jsonReply(broken)] });
+    try {
+      await home.writeConfig('models.json', {
+        default: { provider: 'scripted', model: 'planner-1' },
+        providers: { scripted: { baseURL: model.baseURL, api: 'chat_completions' } },
+      });
+      const result = await orch('plan:design', 'Keep notes', '--rounds', '1');
+      expect(result.code).to.equal(1);
+      const repair = String(model.completions[1]!.messages.at(-1)!.content);
+      expect(repair).to.match(/maxIterations/).and.match(/nodes\.missing|"missing"/).and.match(/poet/);
+      expect(result.stderr).to.match(/answer 1 had \d+ problems .*; asking for a repair \(1 round left\)/);
+      expect(result.stderr).to.match(/answer 2 had \d+ problems .*; no repair round left/);
+      expect(result.stderr).to.not.match(/answer 2 .*asking for a repair/);
+      expect(result.stderr).to.contain('after 2 attempts, 1 repair round.');
+      expect(model.completions).to.have.length(2);
+    } finally {
+      await model.close();
+    }
+  });
+
   it('plan:schema prints the JSON Schema', async () => {
     const schema = JSON.parse((await orch('plan:schema')).stdout) as { title: string; $defs: Record<string, unknown> };
     expect(schema.title).to.equal('Orch plan');

@@ -130,13 +130,19 @@ export interface StructuredGenerationRequest<T> {
   schema: z.ZodType<T>;
   schemaName: string;
   check?: (value: T) => Promise<string[]> | string[];
+  /**
+   * For an answer that is JSON but breaks `schema`: more problems of the same answer found in
+   * whatever parts do parse (the Designer dry-runs it), reported with the schema's in the same round,
+   * so the model hears every problem at once.
+   */
+  checkRaw?: (raw: unknown) => Promise<string[]> | string[];
   /** Repairs after the first answer (default 3). */
   maxRounds?: number;
   provider?: string;
   model?: string;
   signal?: AbortSignal;
-  /** Called after each rejected answer (for progress output). */
-  onRound?: (round: number, problems: string[]) => void;
+  /** Called after each rejected answer (for progress output), with the repair rounds still left (0: this was the last attempt). */
+  onRound?: (round: number, problems: string[], repairsLeft: number) => void;
 }
 
 export interface StructuredGenerationResult<T> {

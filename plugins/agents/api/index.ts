@@ -4,3 +4,4 @@ export * from './agent-events.js';
 export * from './agent-invocation-node.js';
 export * from './agent-routes.js';
 export * from './model-provider.js';
+export * from './structured-rounds.js';

@@ -24,7 +24,7 @@ export interface AgentsView {
   get(name: string): Promise<AgentDetails>;
   register(config: AgentConfig, options: { persist: boolean; overwrite: boolean }): Promise<AgentSummary>;
   remove(name: string, options: { keepFile: boolean }): Promise<RemoveOutcome>;
-  generate(request: GenerateBody & { onRound?: (round: number, problems: string[]) => void }): Promise<GeneratedAgent & { written?: string }>;
+  generate(request: GenerateBody & { onRound?: (round: number, problems: string[], repairsLeft: number) => void }): Promise<GeneratedAgent & { written?: string }>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { OrchError, type CliCommand, type CommandIO } from '../../../kernel/index.js';
-import { AGENT_NAME_PATTERN } from '../api/index.js';
+import { AGENT_NAME_PATTERN, roundNotice } from '../api/index.js';
 import { AgentsAccess } from './agents-access.js';
 
 /**
@@ -31,7 +31,7 @@ export class AgentsGenerateCommand implements CliCommand {
       provider: typeof args.provider === 'string' && args.provider ? args.provider : undefined,
       model: typeof args.model === 'string' && args.model ? args.model : undefined,
       maxRounds: typeof args['max-rounds'] === 'number' ? args['max-rounds'] : undefined,
-      onRound: (round, problems) => io.notice(`  answer ${round} had ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]}${problems.length > 1 ? ', …' : ''}); asking for a repair`),
+      onRound: (round, problems, repairsLeft) => io.notice(`  ${roundNotice(round, problems, repairsLeft)}`),
     });
     if (io.json) {
       io.printJson({ via: view.via, ...generated });

@@ -9,4 +9,11 @@ describe('suggestRemedy', () => {
     expect(suggestRemedy('ENOENT: no such file')).to.contain('does not exist');
     expect(suggestRemedy('something odd')).to.contain('logs/app.jsonl');
   });
+
+  it("points an agent whose answer breaks its output schema at the agent's instructions, not the plan", () => {
+    const remedy = suggestRemedy('Agent "poet" answered, but the answer does not match the output schema: lines: expected array, received string');
+    expect(remedy).to.contain('agents-config/poet.json').and.contain('instructions').and.contain('output schema');
+    expect(remedy).to.not.contain('fix the plan');
+    expect(suggestRemedy('Agent "poet" gave no JSON answer for its output schema: Unexpected token')).to.contain('agents-config/poet.json');
+  });
 });

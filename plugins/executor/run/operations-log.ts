@@ -48,6 +48,10 @@ export function suggestRemedy(error: string): string {
   }
   if (/\b(401|403)\b|unauthori[sz]ed|forbidden|api key|permission denied|eacces/.test(text)) return 'access was refused: check the credentials (environment variables) or file permissions the node uses';
   if (/\b404\b|not found|enoent/.test(text)) return 'something the node refers to does not exist: check its parameters (paths, URLs, tool and agent names)';
+  const agent = /agent "([^"]+)" (?:gave no json answer for its output schema|answered, but the answer does not match the output schema)/i.exec(error);
+  if (agent) {
+    return `agent "${agent[1]}" answered in a shape its output schema does not allow: the plan is not at fault — make the agent's instructions say exactly what to answer with (or loosen its output schema) in agents-config/${agent[1]}.json (\`orch agents:config:show ${agent[1]}\`), or the node's outputSchema; then retry the node`;
+  }
   if (/invalid|schema|expected|required/.test(text)) return "the node's parameters or inputs are invalid: fix the plan (orch plan:dry-run) and save a new version";
   return 'read the node\'s log lines in logs/app.jsonl (filter by runId and nodeId) and fix the cause';
 }

@@ -7,6 +7,7 @@ import { PlanDesigner, type DesignResult } from '../design/plan-designer.js';
 import { renderPlanOutline } from '../render/plan-outline.js';
 import { terminalStyle, wantsColor } from '../render/terminal-style.js';
 import { notice } from './notice.js';
+import { roundNotice } from '../../agents/api/index.js';
 import { PlanAccess } from './plan-access.js';
 
 /** `orch plan:design "<goal>" [--save] [--id] [--out]`: the Designer, with its progress on stderr. */
@@ -37,9 +38,9 @@ export class PlanDesignCommand implements CliCommand {
 }
 
 /** Shared by plan:design and plan:replan: one stderr line per answer the dry run sent back for repair. */
-export function repairNotice(io: CommandIO): (round: number, problems: string[]) => void {
-  return (round, problems) =>
-    notice(io, `  answer ${round} had ${problems.length} problem${problems.length === 1 ? '' : 's'} (${problems[0]}${problems.length > 1 ? ', …' : ''}); asking for a repair`);
+export function repairNotice(io: CommandIO): (round: number, problems: string[], repairsLeft: number) => void {
+  return (round, problems, repairsLeft) =>
+    notice(io, `  ${roundNotice(round, problems, repairsLeft)}`);
 }
 
 /** Shared by plan:design and plan:replan: write --out, save when asked, print the outcome. */

@@ -15,7 +15,7 @@ export interface DesignOptions {
   model?: string;
   signal?: AbortSignal;
   /** After each rejected answer, with the problems fed back. */
-  onRound?: (round: number, problems: string[]) => void;
+  onRound?: (round: number, problems: string[], repairsLeft: number) => void;
 }
 
 export interface DesignResult {
@@ -32,6 +32,16 @@ export interface DesignResult {
 export interface ReplanResult extends DesignResult {
   basedOn: Plan;
   run?: RunRecord;
+}
+
+function errorsOf(report: DryRunReport): string[] {
+  return allIssues(report)
+    .filter((i) => i.severity === 'error')
+    .map((i) => `${i.path}: ${i.message}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Repair rounds when the caller does not say. */
@@ -108,10 +118,11 @@ export class PlanDesigner {
       onRound: options.onRound,
       check: async (value) => {
         report = await this.validator.dryRun(normalize(pin(value)));
-        return allIssues(report)
-          .filter((i) => i.severity === 'error')
-          .map((i) => `${i.path}: ${i.message}`);
+        return errorsOf(report);
       },
+      // An answer that breaks the schema is dry-run too, as far as it parses, so the model hears
+      // every problem of it in one round (a missing maxIterations and an unknown agent together).
+      checkRaw: async (raw) => (isRecord(raw) ? errorsOf(await this.validator.dryRun(pin(raw as PlanDocument))) : []),
     });
     const document = normalize(pin(generated.value));
     report ??= await this.validator.dryRun(document);
