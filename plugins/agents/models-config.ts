@@ -43,6 +43,13 @@ export const ModelsConfigSchema = z
       model: z.string().min(1),
     }),
     providers: z.record(z.string().regex(PROVIDER_NAME, 'provider names start with a letter and use letters, digits, "_" and "-"'), ModelProviderSchema),
+    /**
+     * The provider used instead of the default one when that cannot be reached or lacks its key —
+     * `demo` (the offline demo model of the demo-model plugin) in the bundled file and when the file
+     * is absent; absent or `null`: never fall back. A provider chosen on purpose (by an agent config,
+     * a caller or ORCH_MODEL_PROVIDER) never falls back.
+     */
+    fallback: z.string().regex(PROVIDER_NAME, 'a provider name such as "demo", or null').nullable().optional(),
     tracing: z
       .strictObject({
         /** Export traces of agent runs to OpenAI. Off by default: nothing leaves the machine unasked. */
@@ -63,9 +70,10 @@ export const ModelsConfigSchema = z
   });
 export type ModelsConfig = z.output<typeof ModelsConfigSchema>;
 
-/** Used when `config/models.json` is absent: a local OpenAI-compatible server such as Ollama. */
+/** Used when `config/models.json` is absent: a local OpenAI-compatible server such as Ollama, else the demo model. */
 export const DEFAULT_MODELS_CONFIG: z.input<typeof ModelsConfigSchema> = {
   default: { provider: 'local', model: 'llama3.2' },
+  fallback: 'demo',
   providers: {
     local: {
       description: 'A local OpenAI-compatible server (Ollama, vLLM, LM Studio)',
@@ -76,6 +84,10 @@ export const DEFAULT_MODELS_CONFIG: z.input<typeof ModelsConfigSchema> = {
     },
   },
 };
+
+/** Environment variables that choose the provider (and model) for every call that names none. */
+export const PROVIDER_ENV = 'ORCH_MODEL_PROVIDER';
+export const MODEL_ENV = 'ORCH_MODEL';
 
 /** A provider and model picked for one call, with its key looked up. */
 export interface ResolvedModel {
