@@ -84,23 +84,65 @@ export function diffObjects(base: JsonObject, next: JsonObject, depth: number): 
   let s: JsonObject | undefined;
   let x: string[] | undefined;
   let p: Record<string, Patch> | undefined;
-  for (const key in next) {
+  // Indexed loops over Object.keys: these maps hold one member per node of a plan, and for-in over
+  // large (dictionary-mode) objects is several times slower.
+  const keys = Object.keys(next);
+  let present = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const value = next[key];
     if (value === undefined) continue;
     const before = base[key];
+    if (before !== undefined) present++;
     if (before === value) continue;
     if (before === undefined) {
       (s ??= {})[key] = value;
     } else if (depth > 1 && isPlainObject(before) && isPlainObject(value)) {
       const inner = diffObjects(before, value, depth - 1);
       if (inner) (p ??= {})[key] = inner;
-    } else if (!jsonEqual(before, value)) {
+    } else if (!(flatEqual(before, value) || jsonEqual(before, value))) {
       (s ??= {})[key] = value;
     }
   }
-  for (const key in base) if (base[key] !== undefined && next[key] === undefined) (x ??= []).push(key);
+  // Members removed: only looked for when the counts say some are missing.
+  const baseKeys = Object.keys(base);
+  if (baseKeys.length !== present) {
+    for (let i = 0; i < baseKeys.length; i++) {
+      const key = baseKeys[i]!;
+      if (base[key] !== undefined && next[key] === undefined) (x ??= []).push(key);
+    }
+  }
   if (!s && !x && !p) return undefined;
   return { ...(s ? { s } : {}), ...(x ? { x } : {}), ...(p ? { p } : {}) };
+}
+
+/** Equality of two objects whose members are all primitives (versions seen by a node); false otherwise. */
+function flatEqual(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const va = (a as JsonObject)[ka[i]!];
+    if (typeof va === 'object' && va !== null) return false;
+    if (va !== (b as JsonObject)[ka[i]!]) return false;
+  }
+  return true;
+}
+
+/**
+ * Applies `patch` to `target` itself. Values set are copied, so `target` never shares an object with
+ * the patch (which is also kept as a log line) or with the caller.
+ */
+export function applyPatchInPlace(target: JsonObject, patch: Patch): void {
+  for (const key of patch.x ?? []) delete target[key];
+  if (patch.s) for (const key of Object.keys(patch.s)) target[key] = patch.s[key] === undefined ? undefined : JSON.parse(JSON.stringify(patch.s[key]));
+  if (patch.p) {
+    for (const key of Object.keys(patch.p)) {
+      if (!isPlainObject(target[key])) target[key] = {};
+      applyPatchInPlace(target[key] as JsonObject, patch.p[key]!);
+    }
+  }
 }
 
 /** `base` with `patch` applied; `base` is left as it is (unchanged members are shared). */

@@ -1,5 +1,9 @@
-import { open, truncate } from 'node:fs/promises';
+import { closeSync, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { truncate } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { OrchError } from '../../../kernel/index.js';
+
+const datasync = promisify(fdatasync);
 
 interface LineItem {
   kind: 'line';
@@ -113,23 +117,25 @@ export class GroupCommitLog {
     }
   }
 
+  /**
+   * One batch: opened, written and closed synchronously (a few microseconds for an append that
+   * lands in the page cache, cheaper than three round trips through the thread pool), fsynced
+   * asynchronously. Opening by path each time also notices a folder replaced meanwhile.
+   */
   private async writeBatch(batch: LineItem[]): Promise<void> {
     const data = Buffer.from(batch.map((item) => item.text).join(''), 'utf8');
     const sync = batch.some((item) => item.sync);
-    let handle;
+    let fd: number;
     try {
-      handle = await open(this.file, 'a');
+      fd = openSync(this.file, 'a');
     } catch (error) {
       throw writeFailed(this.file, error);
     }
     try {
       let written = 0;
-      while (written < data.length) {
-        const { bytesWritten } = await handle.write(data, written, data.length - written);
-        written += bytesWritten;
-      }
+      while (written < data.length) written += writeSync(fd, data, written, data.length - written);
       if (sync) {
-        await handle.datasync();
+        await datasync(fd);
         if (this.stats) this.stats.fsyncs++;
         this.dirty = false;
       } else if (data.length > 0) this.dirty = true;
@@ -137,10 +143,18 @@ export class GroupCommitLog {
       this.size += data.length;
     } catch (error) {
       // A partial line must not stay: the next reader would stop there.
-      await handle.truncate(this.size).catch(() => truncate(this.file, this.size).catch(() => undefined));
+      try {
+        ftruncateSync(fd, this.size);
+      } catch {
+        await truncate(this.file, this.size).catch(() => undefined);
+      }
       throw writeFailed(this.file, error);
     } finally {
-      await handle.close().catch(() => undefined);
+      try {
+        closeSync(fd);
+      } catch {
+        // nothing left to do with it
+      }
     }
   }
 

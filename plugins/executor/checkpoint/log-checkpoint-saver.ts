@@ -21,11 +21,13 @@ import {
 import { OrchError, replaceAtomically, writeFileAtomic } from '../../../kernel/index.js';
 import type { SerializedValue } from './checkpoint-file.js';
 import {
-  applyPatch,
+  applyPatchInPlace,
   CHECKPOINT_LOG_FILE,
   CHECKPOINT_LOG_FORMAT,
   diffObjects,
   encodeLine,
+  isPlainObject,
+  jsonEqual,
   parseLog,
   type CheckpointDoc,
   type LogLine,
@@ -68,8 +70,6 @@ interface Entry {
   full?: CheckpointDoc;
   base?: string;
   d?: Patch;
-  /** The document, once rebuilt (kept only for visible checkpoints). */
-  doc?: CheckpointDoc;
   writes: StoredLogWrite[];
 }
 
@@ -80,6 +80,10 @@ interface ThreadLog {
   entries: Map<string, Entry>;
   /** Checkpoint ids per namespace, oldest first (uuid6 ids sort by time). */
   ids: Map<string, string[]>;
+  /** Per namespace, the newest checkpoint this process stored and its document, patched in place. */
+  heads: Map<string, { id: string; doc: CheckpointDoc }>;
+  /** Per namespace and map channel, the live object last stored and its version. */
+  live: Map<string, { version: unknown; value: Record<string, unknown> }>;
   /** Appends; created when this process first writes. */
   log?: GroupCommitLog;
   /** mtime:size of the file as loaded (another process may append meanwhile). */
@@ -229,8 +233,33 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
 
     // Values are serialised first (asynchronously); the entry is then added and its line queued in
     // one synchronous stretch, so entries and lines keep the same order.
-    const encoded = new Map<string, SerializedValue>();
     const metadataValue = await this.encode(metadata);
+    const versions = (checkpoint.channel_versions ?? {}) as ChannelVersions;
+
+    // The usual step: the parent is the newest checkpoint this process wrote, whose document it
+    // holds: the patch is computed against it directly, member by member in map channels.
+    const head = thread.heads.get(ns);
+    if (head && parentId && head.id === parentId && thread.entries.has(key(ns, parentId))) {
+      const valuesPatch = await this.valuesPatch(thread, ns, head.doc, channelValues, versions, changed, present);
+      if (this.threads.get(threadId) === thread && thread.heads.get(ns) === head && head.id === parentId) {
+        const patch: Patch = {};
+        const checkpointPatch = diffObjects(head.doc.checkpoint, rest as unknown as Record<string, unknown>, 2);
+        if (checkpointPatch || valuesPatch) patch.p = { ...(checkpointPatch ? { checkpoint: checkpointPatch } : {}), ...(valuesPatch ? { values: valuesPatch } : {}) };
+        if (!jsonEqual(head.doc.metadata, metadataValue)) patch.s = { metadata: metadataValue };
+        const entry: Entry = { ns, id: checkpoint.id, parent: parentId, base: parentId, d: JSON.parse(JSON.stringify(patch)) as Patch, writes: [] };
+        this.index(thread, entry);
+        thread.putsSinceCompaction++;
+        applyPatchInPlace(head.doc as unknown as Record<string, unknown>, patch);
+        head.id = checkpoint.id;
+        this.rememberLive(thread, ns, channelValues, versions, changed);
+        const written = this.appendTo(thread, this.lineOf(entry), true);
+        queued();
+        await written;
+        return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
+      }
+    }
+
+    const encoded = new Map<string, SerializedValue>();
     for (let pass = 0; pass < 2; pass++) {
       const parentDoc = this.parentDocOf(thread, ns, parentId);
       // Values of the channels that changed (newVersions); the others are the parent's, when it
@@ -250,6 +279,9 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       }
       const doc: CheckpointDoc = { checkpoint: rest as unknown as Record<string, unknown>, values, metadata: metadataValue };
       const entry = this.addCheckpoint(thread, ns, checkpoint.id, parentId, doc, parentNow ? parentId : undefined, parentNow);
+      // This checkpoint becomes the document later steps are patched against (a copy of its own).
+      thread.heads.set(ns, { id: checkpoint.id, doc: JSON.parse(JSON.stringify(doc)) as CheckpointDoc });
+      this.rememberLive(thread, ns, channelValues, versions, changed);
       const written = this.appendTo(thread, this.lineOf(entry), true);
       queued();
       await written;
@@ -330,16 +362,13 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     baseDoc: CheckpointDoc | undefined,
   ): Entry {
     const entry: Entry = { ns, id, writes: [], ...(parentId ? { parent: parentId } : {}) };
-    // Only what is kept is copied (the patch, or the first document whole): the memory copy must not
-    // share objects the caller may still change.
+    // Only copies are kept (the patch, or the first document whole): the caller may change its objects.
     if (baseId && baseDoc) {
       const patch = diffObjects(baseDoc as unknown as Record<string, unknown>, doc as unknown as Record<string, unknown>, PATCH_DEPTH) ?? {};
       entry.base = baseId;
       entry.d = JSON.parse(JSON.stringify(patch)) as Patch;
-      entry.doc = applyPatch(baseDoc as unknown as Record<string, unknown>, entry.d) as unknown as CheckpointDoc;
     } else {
       entry.full = JSON.parse(JSON.stringify(doc)) as CheckpointDoc;
-      entry.doc = entry.full;
     }
     this.index(thread, entry);
     thread.putsSinceCompaction++;
@@ -358,24 +387,20 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       }
     }
     thread.entries.set(k, entry);
-    // A checkpoint that just left the visible window no longer needs its document in memory.
-    if (ids.length > this.keep) {
-      const leaving = thread.entries.get(key(entry.ns, ids[ids.length - this.keep - 1]!));
-      if (leaving && leaving !== entry) leaving.doc = undefined;
-    }
   }
 
-  /** The whole document of a checkpoint, rebuilt from the nearest whole one along its bases. */
+  /**
+   * The whole document of a checkpoint: the one this process patches in place for the newest (not
+   * to be kept by the caller across an await), else rebuilt from the nearest whole one along its bases.
+   */
   private docOf(thread: ThreadLog, entry: Entry): CheckpointDoc {
-    if (entry.doc) return entry.doc;
+    const head = thread.heads.get(entry.ns);
+    if (head && head.id === entry.id) return head.doc;
+    if (entry.full) return entry.full;
     const chain: Entry[] = [];
     let current: Entry | undefined = entry;
     let doc: CheckpointDoc | undefined;
     while (current) {
-      if (current.doc) {
-        doc = current.doc;
-        break;
-      }
       if (current.full) {
         doc = current.full;
         break;
@@ -385,13 +410,94 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       current = current.base ? thread.entries.get(key(current.ns, current.base)) : undefined;
     }
     if (!doc) throw new OrchError('internal', `Checkpoint ${entry.id} of ${thread.threadId} cannot be rebuilt: its base is missing from ${thread.file}`);
-    const kept = new Set(this.keptIds(thread, entry.ns));
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const link = chain[i]!;
-      doc = applyPatch(doc as unknown as Record<string, unknown>, link.d ?? {}) as unknown as CheckpointDoc;
-      if (kept.has(link.id)) link.doc = doc;
+    // One copy of the whole document, then every patch applied to it in place.
+    const rebuilt = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+    for (let i = chain.length - 1; i >= 0; i--) applyPatchInPlace(rebuilt, chain[i]!.d ?? {});
+    return rebuilt as unknown as CheckpointDoc;
+  }
+
+  /**
+   * The patch of the `values` of the head document for a step: unchanged channels cost nothing; in a
+   * map channel whose previous value this process holds (the executor's `nodes`), only the members
+   * that are new objects are serialised and compared — state is never changed in place in LangGraph,
+   * a reducer builds a new map around the same members.
+   */
+  private async valuesPatch(
+    thread: ThreadLog,
+    ns: string,
+    headDoc: CheckpointDoc,
+    channelValues: Record<string, unknown>,
+    versions: ChannelVersions,
+    changed: Set<string>,
+    present: string[],
+  ): Promise<Patch | undefined> {
+    const headValues = headDoc.values;
+    const headVersions = (headDoc.checkpoint.channel_versions ?? {}) as ChannelVersions;
+    const s: Record<string, unknown> = {};
+    const p: Record<string, Patch> = {};
+    const x: string[] = [];
+    const now = new Set(present);
+    for (const channel of present) {
+      const before = headValues[channel];
+      if (!changed.has(channel)) {
+        // Same version as the parent's: the same value; another version not stored here: no value.
+        if (before && headVersions[channel] !== versions[channel]) x.push(channel);
+        continue;
+      }
+      const value = channelValues[channel];
+      const live = thread.live.get(key(ns, channel));
+      if (before && 'json' in before && isPlainObject(before.json) && isPlainObject(value) && live && live.version === headVersions[channel]) {
+        const members = await this.membersPatch(live.value, value, before.json);
+        if (members !== 'whole') {
+          if (members) p[channel] = { p: { json: members } };
+          continue;
+        }
+      }
+      const encoded = await this.encode(value);
+      if (before && 'json' in before && 'json' in encoded && isPlainObject(before.json) && isPlainObject(encoded.json)) {
+        const members = diffObjects(before.json, encoded.json, 1);
+        if (members) p[channel] = { p: { json: members } };
+      } else if (!before || !jsonEqual(before, encoded)) s[channel] = encoded;
     }
-    return doc!;
+    for (const channel of Object.keys(headValues)) if (!now.has(channel)) x.push(channel);
+    if (x.length === 0 && Object.keys(s).length === 0 && Object.keys(p).length === 0) return undefined;
+    return { ...(Object.keys(s).length ? { s } : {}), ...(x.length ? { x } : {}), ...(Object.keys(p).length ? { p } : {}) };
+  }
+
+  /** Members of a map channel that are not the same objects as before, serialised; `whole` if one is not JSON. */
+  private async membersPatch(previous: Record<string, unknown>, next: Record<string, unknown>, stored: Record<string, unknown>): Promise<Patch | 'whole' | undefined> {
+    let s: Record<string, unknown> | undefined;
+    let x: string[] | undefined;
+    const members = Object.keys(next);
+    let same = 0;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
+      const value = next[member];
+      if (value === undefined) continue;
+      if (previous[member] === value && stored[member] !== undefined) {
+        same++;
+        continue;
+      }
+      const [type, bytes] = await this.serde.dumpsTyped(value);
+      if (type !== 'json') return 'whole';
+      const json = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes)) as unknown;
+      if (!jsonEqual(stored[member], json)) (s ??= {})[member] = json;
+    }
+    const storedMembers = Object.keys(stored);
+    if (storedMembers.length !== same + (s ? Object.keys(s).length : 0)) {
+      for (const member of storedMembers) if (next[member] === undefined) (x ??= []).push(member);
+    }
+    if (!s && !x) return undefined;
+    return { ...(s ? { s } : {}), ...(x ? { x } : {}) };
+  }
+
+  /** Keeps the live objects of the map channels stored at this step (for `membersPatch` next time). */
+  private rememberLive(thread: ThreadLog, ns: string, channelValues: Record<string, unknown>, versions: ChannelVersions, changed: Set<string>): void {
+    for (const channel of changed) {
+      const value = channelValues[channel];
+      if (isPlainObject(value)) thread.live.set(key(ns, channel), { version: versions[channel], value });
+      else thread.live.delete(key(ns, channel));
+    }
   }
 
   private lineOf(entry: Entry): string {
@@ -494,27 +600,24 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     const lines: string[] = [encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: thread.threadId })];
     const entries = new Map<string, Entry>();
     const ids = new Map<string, string[]>();
-    for (const [ns, all] of thread.ids) {
+    for (const ns of thread.ids.keys()) {
       const kept = this.keptIds(thread, ns);
-      const docs = new Map<string, CheckpointDoc>();
-      for (const id of kept) docs.set(id, this.docOf(thread, thread.entries.get(key(ns, id))!));
       for (const id of kept) {
         const old = thread.entries.get(key(ns, id))!;
-        const doc = docs.get(id)!;
-        const entry: Entry = { ns, id, writes: old.writes, doc, ...(old.parent ? { parent: old.parent } : {}) };
-        const baseDoc = old.parent && entries.has(key(ns, old.parent)) ? docs.get(old.parent) : undefined;
-        if (baseDoc) {
-          entry.base = old.parent;
-          entry.d = diffObjects(baseDoc as unknown as Record<string, unknown>, doc as unknown as Record<string, unknown>, PATCH_DEPTH) ?? {};
+        const entry: Entry = { ns, id, writes: old.writes, ...(old.parent ? { parent: old.parent } : {}) };
+        if (old.base && old.d && entries.has(key(ns, old.base))) {
+          // Its base is kept: the same patch.
+          entry.base = old.base;
+          entry.d = old.d;
         } else {
-          entry.full = doc;
+          const doc = this.docOf(thread, old);
+          entry.full = old.full ?? (JSON.parse(JSON.stringify(doc)) as CheckpointDoc);
         }
         entries.set(key(ns, id), entry);
         lines.push(this.lineOf(entry));
         if (entry.writes.length > 0) lines.push(encodeLine({ t: 'w', ns, cp: id, w: entry.writes }));
       }
       ids.set(ns, [...kept]);
-      void all;
     }
     const content = lines.join('');
     const bytes = Buffer.byteLength(content);
@@ -557,7 +660,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
 
   private async readThread(threadId: string): Promise<ThreadLog> {
     const file = this.fileOf(threadId);
-    const thread: ThreadLog = { threadId, file, entries: new Map(), ids: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
+    const thread: ThreadLog = { threadId, file, entries: new Map(), ids: new Map(), heads: new Map(), live: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
     let buffer: Buffer;
     try {
       const stamp = await stampOf(file);
@@ -639,7 +742,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       onCorrupt: (event) => this.options.onCorrupt?.(event),
     });
     if (!legacy) return false;
-    const thread: ThreadLog = { threadId, file: this.fileOf(threadId), entries: new Map(), ids: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
+    const thread: ThreadLog = { threadId, file: this.fileOf(threadId), entries: new Map(), ids: new Map(), heads: new Map(), live: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
     const lines = [encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: threadId })];
     for (const item of legacy.checkpoints) {
       const { channel_values: channelValues = {}, ...rest } = item.tuple.checkpoint;
