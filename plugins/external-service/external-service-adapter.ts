@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
 import { describeError, OrchError } from '../../kernel/index.js';
-import { adapterKey, type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
+import { type DryRunContext, type DryRunIssue, type NodeAdapter, type NodeAdapterRegistry, type NodeRunContext, type RiskLevel } from '../plans/api/index.js';
 import { ExternalServiceParamsSchema, type ExternalServiceParams } from './api/index.js';
 import { ServiceCatalog } from './service-catalog.js';
 import { headersOf, missingSecretMessage, secretsOf } from './service-secrets.js';
@@ -29,8 +29,8 @@ export class ExternalServiceAdapter implements NodeAdapter<ExternalServiceParams
   constructor(@inject(ServiceCatalog) private readonly catalog: ServiceCatalog) {}
 
   /** Wired when the plugins start (an adapter cannot inject the list of adapters it belongs to). */
-  useAdapters(adapters: readonly NodeAdapter[]): void {
-    this.http = adapters.find((a) => adapterKey(a) === HTTP_ADAPTER);
+  useAdapters(adapters: Pick<NodeAdapterRegistry, 'get'>): void {
+    this.http = adapters.get(HTTP_ADAPTER);
   }
 
   /** The service's own label, else reading is low and changing is medium. */

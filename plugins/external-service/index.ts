@@ -1,6 +1,6 @@
 import { CliCommand, definePlugin, describeError } from '../../kernel/index.js';
 import { HttpRoutes } from '../server/api/index.js';
-import { NodeAdapter } from '../plans/api/index.js';
+import { NodeAdapter, NodeAdapterRegistry } from '../plans/api/index.js';
 import { ServicesCheckCommand } from './commands/services-check-command.js';
 import { ServicesListCommand } from './commands/services-list-command.js';
 import { ExternalServiceAdapter } from './external-service-adapter.js';
@@ -26,7 +26,8 @@ export default definePlugin({
   },
 
   async configure({ services, logger }) {
-    services.get<ExternalServiceAdapter>(ExternalServiceAdapter).useAdapters(services.getAll<NodeAdapter>(NodeAdapter));
+    // The registry of the plans plugin (configured before this one): the http adapter it chose.
+    services.get<ExternalServiceAdapter>(ExternalServiceAdapter).useAdapters(services.get<NodeAdapterRegistry>(NodeAdapterRegistry));
     // Read once now so risk judgements (synchronous) know the services; a bad file is reported by
     // whatever uses it, with file and field, and must not take the commands down with it.
     await services
