@@ -192,6 +192,13 @@ describe('plans: dry run', () => {
     expect(warnings(undeclared)[0]!.message).to.match(/declares no inputs/);
   });
 
+  it("checks an approval's fields with its adapter and the templates of its title and prompt, naming the field", async () => {
+    await expectOneError(plan(seq({ id: 'ok', type: 'human_approval', title: 'Ship {{ nodes.nope }}?', prompt: 'p' })), 'ok', 'title', /no node has id "nope"/);
+    await expectOneError(plan(seq({ id: 'ok', type: 'human_approval', title: 'Ship?', prompt: 'Read {{ nodes.nope }}' })), 'ok', 'prompt', /no node has id "nope"/);
+    await expectOneError(plan(seq({ id: 'ok', type: 'human_approval', title: 'Ship?', prompt: 'p', onTimeout: 'never' })), 'ok', 'onTimeout', /reject|approve|escalate/);
+    await expectOneError(plan(seq({ id: 'ok', type: 'human_approval', title: '', prompt: 'p' })), 'ok', 'title', /an approval needs a title/);
+  });
+
   it('reports duplicate ids at the second node', async () => {
     await expectOneError(plan(seq(echo('a'), echo('a'))), 'a', 'id', /duplicate node id "a".*root\.children\.0/);
   });

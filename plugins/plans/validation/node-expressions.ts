@@ -44,6 +44,8 @@ export function expressionsOf(node: PlanNode, renderTemplates: boolean): NodeExp
     case 'parallel':
       break;
     default:
+      // A leaf's title is rendered into the approval request it may raise (a human_approval's always).
+      for (const t of templateExpressions(node.title)) found.push({ field: 'title', expression: t.expression, timing: 'before', template: true });
       if (renderTemplates) {
         const prefix = adapterParamsPrefix(node);
         for (const t of templateExpressions(adapterParamsOf(node as LeafNode))) {
