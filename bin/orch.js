@@ -32,6 +32,34 @@ if (index.unknownSelections?.length) {
 const cli = buildCli(index);
 await cli.parseAsync();
 
+
+/** The command word: the first argument that is neither an option nor an option's value. */
+function commandWord(args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    // Global options that take a value: their value is not the command word.
+    if (arg === '--home' || arg === '--operator' || arg === '--plugins') {
+      i += 1;
+      continue;
+    }
+    if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/** For a command of a discovered plugin that is not selected: which plugin and profile have it, and how to load it. */
+function notSelectedHint(index, name) {
+  const hidden = index.unselected.find((c) => c.name === name);
+  if (!hidden) return undefined;
+  const profile = hidden.profiles.find((p) => p !== 'core') ?? hidden.profiles[0];
+  const flag = profile === 'ops' ? 'business,ops' : (profile ?? hidden.plugin);
+  return (
+    `orch: ${name} is a command of plugin ${hidden.plugin} (profile ${hidden.profiles.join(', ')}), which is not loaded.\n` +
+    `Load it for one call with --plugins ${flag} (e.g. orch ${name} --plugins ${flag}), or for every call add "${profile ?? hidden.plugin}" to plugins.profiles in config/orch.json` +
+    ` (and make sure plugins.disabled does not name ${hidden.plugin}).\n`
+  );
+}
+
 function buildCli(index) {
   const cli = yargs(argv)
     .scriptName('orch')
@@ -50,14 +78,21 @@ function buildCli(index) {
     .epilogue('Operations-only commands live in the ops profile: add --plugins business,ops. Docs: docs/index.md')
     .fail((message, error, y) => {
       if (error) throw error;
+      // "Unknown argument: executions:tool-streams" — say which plugin has it and how to load it.
+      const unknown = /^Unknown arguments?: (.+)$/.exec(message ?? '');
+      const hint = unknown && unknown[1].split(', ').map((name) => notSelectedHint(index, name)).find(Boolean);
+      if (hint) {
+        process.stderr.write(hint);
+        process.exit(1);
+      }
       process.stderr.write(`orch: ${message}\nRun \`orch --help\` for the list of commands, or \`orch <command> --help\`.\n`);
       process.exit(1);
     });
-  const first = argv.find((a) => !a.startsWith('-'));
+  const first = commandWord(argv);
   if (first && !index.commands.some((c) => c.name === first)) {
-    const hidden = index.unselected.find((c) => c.name === first);
-    if (hidden) {
-      process.stderr.write(`orch: ${first} is provided by plugin ${hidden.plugin} (profile ${hidden.profiles.join(', ')}), which is not selected.\nRun it with --plugins ${hidden.profiles.includes('ops') ? 'business,ops' : hidden.plugin}.\n`);
+    const hint = notSelectedHint(index, first);
+    if (hint) {
+      process.stderr.write(hint);
       process.exit(1);
     }
   }

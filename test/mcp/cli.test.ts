@@ -70,7 +70,14 @@ describe('mcp: the mcp:* commands', function () {
     it('executions:tool-streams lives in the ops profile', async () => {
       const hidden = await orch(home, ['executions:tool-streams']);
       expect(hidden.code).to.equal(1);
-      expect(hidden.stderr).to.contain('executions:tool-streams is provided by plugin ops-tool-streams (profile ops), which is not selected');
+      expect(hidden.stderr).to.contain('executions:tool-streams is a command of plugin ops-tool-streams (profile ops), which is not loaded');
+      expect(hidden.stderr).to.contain('--plugins business,ops').and.contain('"ops" to plugins.profiles in config/orch.json');
+      // The same whatever comes first: --home <folder> or --plugins <list> before the command is no command word.
+      for (const args of [['--operator', 'ops-person', 'executions:tool-streams'], ['--plugins', 'business', 'executions:tool-streams']]) {
+        const before = await orch(home, args);
+        expect(before.code).to.equal(1);
+        expect(before.stderr, args.join(' ')).to.contain('is a command of plugin ops-tool-streams').and.not.contain('Unknown argument');
+      }
       const shown = await orch(home, ['executions:tool-streams', '--plugins', 'business,ops', '--errors']);
       expect(shown.code).to.equal(0);
       expect(shown.stdout).to.match(/^\S+ \S+Z +cli +\S+ +sample\/json_transform +error +\d+ +- +Invalid JSONata expression/m);
