@@ -198,6 +198,37 @@ describe('executor: run history the GUI can draw (timeline, node detail, run lis
     expect(after.nodes.find((n: any) => n.nodeId === 'broken').actions).to.not.include.members(['retry', 'skip']);
   });
 
+  it('records a human_approval as one attempt that runs while the person decides, and offers skip meanwhile', async () => {
+    const plan = {
+      id: 'asked',
+      name: 'Asked',
+      goal: 'wait for a person',
+      root: { id: 'main', type: 'sequence', children: [task('before'), { id: 'ok', type: 'human_approval', title: 'Go?', prompt: 'Go on?' }, task('after')] },
+    };
+    const started = await callApi(server.baseUrl, 'POST', '/api/runs', { body: { document: plan, wait: true } });
+    expect(started.body.run.status).to.equal('waiting_approval');
+    const runId: string = started.body.run.runId;
+    const waiting = (await callApi(server.baseUrl, 'GET', `/api/runs/${runId}/timeline`)).body;
+    const ok = waiting.nodes.find((n: any) => n.nodeId === 'ok');
+    expect(ok.status).to.equal('waiting_approval');
+    expect(ok.attempts.map((a: any) => [a.attempt, a.outcome])).to.deep.equal([[1, 'running']]);
+    expect(ok.actions).to.include('skip').and.not.include('retry');
+    expect(waiting.actions).to.include('cancel').and.not.include('resume');
+    expect(waiting.nodes.find((n: any) => n.nodeId === 'main').status).to.equal('waiting_approval');
+
+    const [approval] = (await callApi(server.baseUrl, 'GET', `/api/approvals?runId=${runId}`)).body.approvals;
+    const decided = await callApi(server.baseUrl, 'POST', `/api/approvals/${approval.id}/decision`, { body: { outcome: 'approved' }, headers: { 'x-orch-operator': 'grace' } });
+    expect(decided.status, decided.text).to.equal(200);
+    const done = await eventually(async () => {
+      const timeline = (await callApi(server.baseUrl, 'GET', `/api/runs/${runId}/timeline`)).body;
+      return timeline.status === 'completed' ? timeline : undefined;
+    }, 'the run to complete after the approval');
+    const attempt = done.nodes.find((n: any) => n.nodeId === 'ok').attempts[0];
+    expect(attempt).to.include({ attempt: 1, outcome: 'succeeded', finishedAt: decided.body.approval.decision.decidedAt });
+    expect(Date.parse(attempt.finishedAt) - Date.parse(attempt.startedAt)).to.equal(attempt.durationMs);
+    expect(done.nodes.find((n: any) => n.nodeId === 'main').status).to.equal('succeeded');
+  });
+
   it('pages the run list newest first with an opaque cursor: every run exactly once, even while runs start', async () => {
     const plan = { id: 'pager', name: 'Pager', goal: 'many runs', root: { id: 'main', type: 'sequence', children: [task('one')] } };
     const first = await callApi(server.baseUrl, 'POST', '/api/runs', { body: { document: plan, wait: true }, headers: { 'x-orch-operator': 'ada' } });
