@@ -29,7 +29,10 @@ export function renderStatus(status: ServerStatus, sections: readonly ShownSecti
   for (const section of sections) {
     const value = status[section.name];
     const broken = status.problems.find((p) => p.section === 'plugins' && p.message.startsWith(`${section.pluginId} `));
+    // A section whose plugin is loaded but could not read its state (a malformed file) says so, not "not loaded".
+    const unreadable = status.problems.find((p) => p.section === section.name);
     if ((value === null || value === undefined) && broken) block(section.title, [`(the ${section.pluginId} plugin did not start — see Problem below)`]);
+    else if ((value === null || value === undefined) && unreadable) block(section.title, [`could not be read — ${firstSentence(unreadable.message)} (see Problem below)`]);
     else if (value === null || value === undefined) block(section.title, [`(the ${section.pluginId} plugin is not loaded)`]);
     else if (section.describe) block(section.title, section.describe(value, status.source));
     else block(section.title, [JSON.stringify(value)]);
@@ -40,6 +43,12 @@ export function renderStatus(status: ServerStatus, sections: readonly ShownSecti
     DIM(status.source === 'server' ? '(read through the Orch server’s REST API)' : '(no Orch server running — working on the files directly)'),
   );
   return lines.join('\n');
+}
+
+/** The head of a long error: up to the first field problem (the Problem line has it all). */
+function firstSentence(message: string): string {
+  const cut = message.indexOf('; ');
+  return cut > 0 && cut < 240 ? `${message.slice(0, cut)}; …` : message.length > 240 ? `${message.slice(0, 239)}…` : message;
 }
 
 function formatDuration(ms: number): string {
