@@ -5,7 +5,8 @@
 #   ORCH_BACKUP_DIR   where archives go (default: $ORCH_HOME/backups)
 #   ORCH_BACKUP_KEEP  how many daily archives to keep (default: 7)
 #
-# Archive: orch-state-YYYY-MM-DD.tar.gz holding state/, config/ and agents-config/ (logs are rotated
+# Archive: orch-state-YYYY-MM-DD.tar.gz holding state/, config/, agents-config/ and .codex/ (the
+# operations log of nodes handed to a person, .codex/operations-log.md) (logs are rotated
 # and archived by logrotate instead). Every state file is replaced atomically (temp file + rename),
 # so each file in the archive is whole; lock folders, temp files and the CLI cache are left out.
 # Running it twice on one day replaces that day's archive. Restore: docs/deployment-local.md.
@@ -28,7 +29,7 @@ mkdir -p "$backup_dir"
 archive="$backup_dir/orch-state-$(date +%Y-%m-%d).tar.gz"
 partial="$archive.partial"
 folders=()
-for folder in state config agents-config; do
+for folder in state config agents-config .codex; do
   [[ -d "$home/$folder" ]] && folders+=("$folder")
 done
 

@@ -30,6 +30,8 @@ describe('deploy/orch-backup.sh', function () {
     await mkdir(join(home.dir, 'state', 'cache'), { recursive: true });
     await writeFile(join(home.dir, 'state', 'cache', 'cli-index.json'), '{}\n');
     await writeFile(join(home.dir, 'agents-config', 'summarizer.json'), '{}\n');
+    await mkdir(join(home.dir, '.codex'), { recursive: true });
+    await writeFile(join(home.dir, '.codex', 'operations-log.md'), '## a flagged node\n');
     const backups = join(home.dir, 'backups');
     await mkdir(backups);
     for (let day = 1; day <= 9; day++) await writeFile(join(backups, `orch-state-2026-01-0${day}.tar.gz`), 'old');
@@ -45,7 +47,7 @@ describe('deploy/orch-backup.sh', function () {
 
     const listing = await run('tar', ['-tzf', join(backups, `orch-state-${stamp}.tar.gz`)], {});
     const entries = listing.stdout.split('\n');
-    expect(entries).to.include.members(['state/approvals/pending.json', 'agents-config/summarizer.json']);
+    expect(entries).to.include.members(['state/approvals/pending.json', 'agents-config/summarizer.json', '.codex/operations-log.md']);
     expect(listing.stdout).not.to.contain('.lock').and.not.to.contain('.tmp').and.not.to.contain('state/cache');
   });
 
