@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // GUI figures in headless Chromium (Debian's, through playwright-core) against a real `orch start`:
 // navigation → plan canvas visible and interactive for generated plans of 100 and 1000 leaf nodes
 // (median of 5 after one warm-up), the heap it takes, the block layout's own time, and how long 200

@@ -2,7 +2,7 @@
 // runs made for the occasion (a pending approval, a decided one, a run that needs a person after
 // retries, loops and parallel branches, a 1000-node plan). `npm run screenshots:gui [folder]`
 // (default test/artifacts/screens; docs/screenshots holds the set the docs use).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { childrenOf, generatePlanTree, isComposite, type LayoutPlanNode } from '../../plugins/panels-business/gui/src/canvas/block-layout.js';
@@ -55,9 +55,8 @@ try {
   await waitFor('the first report run to finish', async () => (await server.api<{ run: { status: string } }>('GET', `/api/runs/${first.run.runId}`)).run.status === 'completed');
   const nightly = await server.api<{ run: { runId: string; status: string } }>('POST', '/api/runs', { planId: 'nightly-sync', wait: true });
   await server.api('POST', '/api/runs', { planId: 'weekly-report', wait: true });
-  const waiting = await server.api<{ run: { runId: string } }>('POST', '/api/runs', { planId: 'weekly-report', wait: true });
+  await server.api('POST', '/api/runs', { planId: 'weekly-report', wait: true });
   console.log(`nightly-sync run ${nightly.run.runId}: ${nightly.run.status}`);
-  await writeFile(join(out, 'runs.json'), JSON.stringify({ nightly: nightly.run.runId, waiting: waiting.run.runId }, null, 2));
 
   for (const scheme of ['light', 'dark'] as const) {
     await shoot(browser, server, scheme, 'approvals', '/approvals');
@@ -68,7 +67,7 @@ try {
     await shoot(browser, server, scheme, 'runs', '/runs');
     await shoot(browser, server, scheme, 'run-canvas', `/runs/${nightly.run.runId}`, async (page) => {
       await page.locator('[data-node=reconcile]').click();
-      await page.getByTestId('node-drawer').waitFor();
+      await page.getByTestId('node-drawer').getByTestId('attempts').waitFor();
     });
     await shoot(browser, server, scheme, 'run-timeline', `/runs/${nightly.run.runId}/timeline`);
     await shoot(browser, server, scheme, 'run-steps', `/runs/${nightly.run.runId}/nodes`);

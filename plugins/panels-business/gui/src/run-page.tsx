@@ -109,12 +109,12 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
           </button>
         ))}
       </div>
-      <div className="flex gap-4 min-h-0 flex-1 items-start">
-        <div className="flex-1 min-w-0">
+      <div className="relative min-h-0 flex-1">
+        <div className="min-w-0">
           {plan.error && <ErrorAlert error={plan.error} what="The plan of this run could not be read" />}
           {tab === 'canvas' && (root ? <PlanCanvas root={root} store={store} onSelect={setSelected} className="h-[62vh] min-h-96 w-full rounded-box border border-base-300 bg-base-100" /> : !plan.error && <Loading what="plan" />)}
           {tab === 'timeline' && (root ? <RunTimeline root={root} spans={spans} now={now} onSelect={setSelected} /> : <Loading what="plan" />)}
-          {tab === 'nodes' && <StepTable nodes={nodes} root={root} onSelect={setSelected} />}
+          {tab === 'nodes' && <StepTable nodes={nodes} root={root} facts={facts?.nodes} onSelect={setSelected} />}
         </div>
         {selected && <NodeDrawer runId={runId} nodeId={selected} state={nodes[selected]} planNode={findNode(root, selected)} onClose={() => setSelected(null)} />}
       </div>
@@ -248,7 +248,11 @@ function RunActions({ record, actions, selected, selectedActions }: { record: Ru
   );
 }
 
-function StepTable({ nodes, root, onSelect }: { nodes: Record<string, NodeRunState>; root: LayoutPlanNode | undefined; onSelect: (id: string) => void }) {
+function StepTable({ nodes, root, facts, onSelect }: { nodes: Record<string, NodeRunState>; root: LayoutPlanNode | undefined; facts?: RunTimelineData['nodes']; onSelect: (id: string) => void }) {
+  const notTaken = (id: string): boolean => {
+    const parent = facts?.find((f) => f.nodeId === facts.find((n) => n.nodeId === id)?.parentId);
+    return parent?.type === 'conditional' && parent.branchNodeId !== undefined && parent.branchNodeId !== id && (nodes[id]?.status ?? 'pending') === 'pending';
+  };
   const order: string[] = [];
   const walk = (n: LayoutPlanNode) => (isComposite(n) ? childrenOf(n).forEach(({ child }) => walk(child)) : order.push(n.id));
   if (root) walk(root);
@@ -277,12 +281,10 @@ function StepTable({ nodes, root, onSelect }: { nodes: Record<string, NodeRunSta
                     {id} · {planNode?.type ?? n?.type}
                   </div>
                 </td>
-                <td>
-                  <StatusBadgeNode status={n?.status ?? 'pending'} />
-                </td>
+                <td>{notTaken(id) ? <span className="badge badge-sm badge-ghost">branch not taken</span> : <StatusBadgeNode status={n?.status ?? 'pending'} />}</td>
                 <td className="text-right tabular-nums">{n?.attempts ?? 0}</td>
                 <td className="text-right tabular-nums">{formatDuration(n?.durationMs)}</td>
-                <td className="max-w-96 truncate text-xs" title={n?.error ?? n?.outputSummary}>
+                <td className="max-w-96 truncate text-xs font-mono opacity-80" title={n?.error ?? n?.outputSummary}>
                   {n?.error ? <span className="text-error">{n.error}</span> : n?.outputSummary}
                 </td>
               </tr>
@@ -326,7 +328,7 @@ function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string
   const node = detail.error ? undefined : detail.data?.node;
   const status = node?.status ?? state?.status ?? 'pending';
   return (
-    <aside className="w-96 shrink-0 bg-base-100 rounded-box border border-base-300 p-4 flex flex-col gap-3 max-h-[75vh] overflow-auto" data-testid="node-drawer">
+    <aside className="absolute right-3 top-3 z-20 w-96 max-w-[45%] bg-base-100 rounded-box border border-base-300 shadow-xl p-4 flex flex-col gap-3 max-h-[calc(100%-1.5rem)] min-h-48 overflow-auto" data-testid="node-drawer">
       <div className="flex items-start gap-2">
         <div className="min-w-0 flex-1">
           <h2 className="font-semibold truncate">{planNode?.title ?? node?.title ?? nodeId}</h2>
@@ -353,13 +355,16 @@ function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string
         </section>
       )}
       {node?.remedy && (
-        <section className="alert alert-info alert-soft text-xs flex-col items-start">
-          <span>{node.remedy.suggestion}</span>
-          {node.remedy.commands.map((c) => (
-            <code key={c} className="font-mono break-all">
-              {c}
-            </code>
-          ))}
+        <section>
+          <h3 className="text-xs font-semibold opacity-70 mb-1">What to do</h3>
+          <div className="rounded bg-info/10 border border-info/30 p-2 text-xs flex flex-col gap-1" data-testid="remedy">
+            <span>{node.remedy.suggestion}</span>
+            {node.remedy.commands.map((c) => (
+              <code key={c} className="block font-mono break-all bg-base-200 rounded px-1.5 py-0.5">
+                {c}
+              </code>
+            ))}
+          </div>
         </section>
       )}
       <section>

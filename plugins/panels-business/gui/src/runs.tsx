@@ -136,9 +136,9 @@ function RunRow({ run }: { run: RunListItem & { nodes?: RunRecord['nodes'] } }) 
   const to = `/runs/${encodeURIComponent(run.runId)}`;
   return (
     <tr className="cursor-pointer hover:bg-base-200" onClick={() => navigate(to)} data-run={run.runId}>
-      <td className="font-mono text-xs">
-        <Link to={to} className="link link-hover" onClick={(e) => e.stopPropagation()}>
-          {run.runId.slice(0, 14)}
+      <td className="font-mono text-xs whitespace-nowrap">
+        <Link to={to} className="link link-hover" onClick={(e) => e.stopPropagation()} title={run.runId}>
+          {run.runId.replace(/^run-/, '')}
         </Link>
       </td>
       <td className="max-w-72">

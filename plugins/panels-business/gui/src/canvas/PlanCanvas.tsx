@@ -39,8 +39,11 @@ function nodeTitle(node: LayoutPlanNode): string {
 const LeafNode = memo(function LeafNode({ id, data }: NodeProps<CanvasNode>) {
   const state = useNodeStatus(id, data.laid.loopId);
   const issues = useNodeIssues(id);
+  const parent = useTimelineNode(data.laid.branchLabel ? (data.laid.parentId ?? '') : '');
   const node = data.laid.node;
-  const status = state?.status ?? 'pending';
+  // A branch of a conditional that took another one never runs: say so rather than "pending".
+  const notTaken = parent?.branchNodeId !== undefined && parent.branchNodeId !== id && (state?.status ?? 'pending') === 'pending';
+  const status = notTaken ? 'skipped' : (state?.status ?? 'pending');
   const folded = data.laid.kind === 'folded';
   const risk = node.riskLevel as string | undefined;
   const approval = node.type === 'human_approval' || node.requiresApproval === true;
@@ -68,7 +71,7 @@ const LeafNode = memo(function LeafNode({ id, data }: NodeProps<CanvasNode>) {
         <span className="truncate">{folded ? `${node.type} · ${data.laid.hiddenLeaves} steps folded` : node.type === 'local_task' ? `local_task · ${String(node.kind ?? '')}` : node.type}</span>
       </div>
       <div className="flex items-center gap-1 mt-auto min-w-0">
-        {state && status !== 'pending' && <span className="badge badge-xs">{label(status)}</span>}
+        {notTaken ? <span className="badge badge-xs badge-ghost">not taken</span> : state && status !== 'pending' && <span className="badge badge-xs">{label(status)}</span>}
         {state?.durationMs !== undefined && <span className="badge badge-xs badge-ghost tabular-nums" data-testid="duration">{formatDuration(state.durationMs)}</span>}
         {state && state.attempts > 1 && <span className="badge badge-xs badge-warning">×{state.attempts}</span>}
         {state?.iteration !== undefined && <span className="badge badge-xs badge-ghost">iter {state.iteration}</span>}
@@ -240,7 +243,7 @@ export function PlanCanvas({ root, store, onSelect, className }: PlanCanvasProps
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLOURS[n.type ?? 'leaf'] ?? '#94a3b8'} nodeStrokeColor={(n) => (n.type === 'block' ? '#94a3b8' : 'transparent')} nodeStrokeWidth={3} />
+          <MiniMap pannable zoomable style={{ width: 168, height: 112 }} nodeColor={(n) => MINIMAP_COLOURS[n.type ?? 'leaf'] ?? '#94a3b8'} nodeStrokeColor={(n) => (n.type === 'block' ? '#94a3b8' : 'transparent')} nodeStrokeWidth={3} />
         </ReactFlow>}
       </div>
     </StatusContext.Provider>
