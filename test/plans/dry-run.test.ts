@@ -178,7 +178,7 @@ describe('plans: dry run', () => {
     const templated = await validator.dryRun(plan(seq(echo('a', { n: 3 }), { id: 'n', type: 'local_task', kind: 'count', params: { to: '{{ nodes.a.params.n }}' } })));
     expect(errors(templated)).to.deep.equal([]);
     // Shell strings are not rendered, so {{ }} there is not an expression to check.
-    const shell = await validator.dryRun(plan(seq({ id: 's', type: 'local_task', kind: 'shell', params: { command: 'echo {{ nope' }, waiveApproval: 'test' })));
+    const shell = await validator.dryRun(plan(seq({ id: 's', type: 'local_task', kind: 'shell', params: { command: 'echo {{ nope' }, waiveApproval: 'test: shell strings are not rendered' })));
     expect(errors(shell)).to.deep.equal([]);
   });
 

@@ -96,7 +96,7 @@ describe('plans: dry run under random and mutated plans', function () {
         { type: 'local_task', kind: 'echo', params: { text: '{{ input.topic }}' } },
         { type: 'local_task', kind: 'count', params: { to: 3 } },
         { type: 'local_task', kind: 'files', params: { operation: 'read', path: 'a.txt' } },
-        { type: 'local_task', kind: 'shell', params: { command: 'ls' }, waiveApproval: 'read-only' },
+        { type: 'local_task', kind: 'shell', params: { command: 'ls' }, waiveApproval: 'read-only listing of the folder' },
         { type: 'agent_invocation', agent: 'summarizer', input: 'hello' },
         { type: 'mcp_tool', server: 'sample', tool: 'hash_text', args: { text: 'x' } },
         { type: 'external_service', service: 'billing', operation: { method: 'GET', path: '/ping' } },

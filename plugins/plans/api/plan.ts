@@ -11,6 +11,13 @@ import { RiskLevelSchema, type RiskLevel } from './risk-level.js';
  * expressions: ``nodes.`fetch-page`.body``.
  */
 
+const WAIVE_HINT = 'say in a few words why this node may run without approval (e.g. "read-only word count of a file this plan wrote"), not a placeholder such as "ok"';
+
+/** A reason a person can check: at least two words with letters (so never "ok", "test" or "safe"). */
+function isReason(text: string): boolean {
+  return text.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 2;
+}
+
 export const NODE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const NodeId = z
   .string()
@@ -45,7 +52,8 @@ const common = {
     .describe('Pause for a person before this node runs. Defaults to true when the effective risk is high or critical'),
   waiveApproval: z
     .string()
-    .min(1, 'give the reason why this node may run without approval')
+    .min(10, WAIVE_HINT)
+    .refine(isReason, WAIVE_HINT)
     .optional()
     .describe('Why a high- or critical-risk node may run without approval; without it, such a node needs approval'),
   riskLevel: RiskLevelSchema.optional().describe("How much harm the node can do; defaults to its adapter's risk level"),
