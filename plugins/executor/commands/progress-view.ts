@@ -15,6 +15,7 @@ const REDRAW_MS = 100;
 export class ProgressView {
   private previous = new Map<string, string>();
   private drawnLines = 0;
+  private idWidth = 14;
   private timer?: NodeJS.Timeout;
   private latest?: RunRecord;
   private readonly started = Date.now();
@@ -49,13 +50,16 @@ export class ProgressView {
   }
 
   private printChanges(record: RunRecord): void {
+    // One column per field, so a log reads like a table: the id column is as wide as the longest
+    // id seen so far (at least 14, at most 28 characters); it only ever grows.
+    this.idWidth = Math.min(28, Math.max(this.idWidth, ...Object.keys(record.nodes).map((id) => id.length)));
     for (const [id, node] of Object.entries(record.nodes)) {
       const signature = signatureOf(node);
       if (this.previous.get(id) === signature) continue;
       this.previous.set(id, signature);
       if (node.status === 'pending') continue;
       const at = clock(node.finishedAt && node.status !== 'running' ? node.finishedAt : node.startedAt) || clock(new Date().toISOString());
-      this.io.out(`${dim(at)}  ${nodeMark(node.status)} ${id}  ${nodeDetail(node)}`);
+      this.io.out(`${dim(at)}  ${nodeMark(node.status)} ${id.padEnd(this.idWidth)}  ${nodeDetail(node)}`);
     }
   }
 
