@@ -56,11 +56,12 @@ describe('plans: REST routes and the CLI through a running server', function () 
     expect(list.body.plans).to.deep.include.members([{ id: 'served', name: 'Served one', goal: 'Plans over REST', activeVersion: 1, latestVersion: 1, updatedAt: list.body.plans[0].updatedAt }]);
 
     const second = await callApi(api, 'POST', '/plans', { body: { plan: plan('two') }, headers: { 'x-orch-operator': 'gui-user' } });
-    expect(second.status, second.text).to.equal(200);
+    expect(second.status, second.text).to.equal(201);
     expect(second.body.plan).to.include({ version: 2, createdBy: 'gui-user' });
     expect(second.body.report.ok).to.equal(true);
     await events.waitFor((m) => m.type === 'plan.saved' && m.version === 2, 'plan.saved v2');
     const again = await callApi(api, 'POST', '/plans', { body: { plan: plan('two') } });
+    expect(again.status, 'nothing was created').to.equal(200);
     expect(again.body, 'the same content again adds no version').to.deep.include({ unchanged: true });
     expect(again.body.plan.version).to.equal(2);
 

@@ -9,3 +9,4 @@ export * from './node-adapter.js';
 export * from './risk-level.js';
 export * from './expressions.js';
 export * from './plan-events.js';
+export * from './plan-routes.js';

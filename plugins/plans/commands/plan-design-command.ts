@@ -6,7 +6,6 @@ import { type Plan, type PlanDocument } from '../api/index.js';
 import { PlanDesigner, type DesignResult } from '../design/plan-designer.js';
 import { renderPlanOutline } from '../render/plan-outline.js';
 import { terminalStyle, wantsColor } from '../render/terminal-style.js';
-import { notice } from './notice.js';
 import { roundNotice } from '../../agents/api/index.js';
 import { PlanAccess } from './plan-access.js';
 
@@ -24,7 +23,7 @@ export class PlanDesignCommand implements CliCommand {
 
   async run(args: Record<string, unknown>, io: CommandIO): Promise<number> {
     const goal = String(args.goal ?? '');
-    notice(io, 'Designing a plan with the model (the dry run checks every answer)…');
+    io.notice('Designing a plan with the model (the dry run checks every answer)…');
     const result = await this.designer.design(goal, {
       planId: optionalString(args.id),
       rounds: optionalRounds(args.rounds),
@@ -40,7 +39,7 @@ export class PlanDesignCommand implements CliCommand {
 /** Shared by plan:design and plan:replan: one stderr line per answer the dry run sent back for repair. */
 export function repairNotice(io: CommandIO): (round: number, problems: string[], repairsLeft: number) => void {
   return (round, problems, repairsLeft) =>
-    notice(io, `  ${roundNotice(round, problems, repairsLeft)}`);
+    io.notice(`  ${roundNotice(round, problems, repairsLeft)}`);
 }
 
 /** Shared by plan:design and plan:replan: write --out, save when asked, print the outcome. */

@@ -1,7 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { Paths, ProcessContext, type CliCommand, type CommandIO } from '../../../kernel/index.js';
 import { PlanDesigner } from '../design/plan-designer.js';
-import { notice } from './notice.js';
 import { PlanAccess } from './plan-access.js';
 import { finish, optionalRounds, optionalString, repairNotice } from './plan-design-command.js';
 
@@ -28,7 +27,7 @@ export class PlanReplanCommand implements CliCommand {
       signal: this.process.shutdownSignal,
       onRound: repairNotice(io),
     });
-    notice(io, `Re-planned ${planId} from v${result.basedOn.version}${result.run ? `, run ${result.run.runId} (${result.run.status})` : ''}${args.feedback ? ' and your feedback' : ''}.`);
+    io.notice(`Re-planned ${planId} from v${result.basedOn.version}${result.run ? `, run ${result.run.runId} (${result.run.status})` : ''}${args.feedback ? ' and your feedback' : ''}.`);
     return finish(result, args, io, { access: this.access, paths: this.paths, origin: result.run ? `replan after run ${result.run.runId}` : 'replan' });
   }
 }

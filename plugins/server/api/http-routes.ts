@@ -52,7 +52,7 @@ export interface HttpRoutes {
 }
 export const HttpRoutes = Symbol.for('orch.HttpRoutes');
 
-export function reply(status: number, body: unknown): HttpReply & { [REPLY]: true } {
+export function reply<T>(status: number, body: T): HttpReply & { body: T; [REPLY]: true } {
   return { status, body, [REPLY]: true };
 }
 export const REPLY = Symbol.for('orch.HttpReply');
@@ -89,10 +89,14 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   return contract;
 }
 
-/** The server side of a contract: its handler gets the validated request and returns the typed body. */
+/**
+ * The server side of a contract: its handler gets the validated request and returns the typed body,
+ * sent with the contract's status; `reply(200, body)` answers 200 instead (e.g. a create that found
+ * nothing to create).
+ */
 export function serveRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
   contract: RouteContract<P, Q, B, R>,
-  handle: (request: HttpRequest<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R>>,
+  handle: (request: HttpRequest<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | (HttpReply & { body: z.input<R> })>,
 ): HttpRoute {
   const status = contract.status ?? 200;
   return {
@@ -102,10 +106,10 @@ export function serveRoute<P extends z.ZodType, Q extends z.ZodType, B extends z
     params: contract.params,
     query: contract.query,
     body: contract.body,
-    responses: { [status]: contract.response },
+    responses: { 200: contract.response, [status]: contract.response },
     handle: async (request) => {
       const body = await handle(request);
-      return status === 200 ? body : reply(status, body);
+      return status === 200 || isReply(body) ? body : reply(status, body);
     },
   };
 }
