@@ -77,7 +77,7 @@ describe('executor: generated ids work end to end', function () {
         const plan = planWith(pid, ids);
         const dry = await api('POST', '/api/plans/dry-run', { plan });
         expect(dry.body.ok, JSON.stringify(dry.body)).to.equal(true);
-        expect((await api('POST', '/api/plans', { plan })).status).to.equal(200);
+        expect((await api('POST', '/api/plans', { plan })).status).to.equal(201);
         const shown = await api('GET', `/api/plans/${pid}`);
         expect(shown.status).to.equal(200);
         expect(shown.body.id).to.equal(pid);
