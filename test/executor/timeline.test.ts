@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OrchEventSchema } from '../support/event-schemas.js';
@@ -227,6 +228,19 @@ describe('executor: run history the GUI can draw (timeline, node detail, run lis
     expect(attempt).to.include({ attempt: 1, outcome: 'succeeded', finishedAt: decided.body.approval.decision.decidedAt });
     expect(Date.parse(attempt.finishedAt) - Date.parse(attempt.startedAt)).to.equal(attempt.durationMs);
     expect(done.nodes.find((n: any) => n.nodeId === 'main').status).to.equal('succeeded');
+  });
+
+  it('keeps no journal for a memory-mode run, whose timeline still reads from the server that holds it', async () => {
+    const plan = { id: 'in-memory', name: 'In memory', goal: 'debug', root: { id: 'main', type: 'sequence', children: [{ ...task('shaky', 'flaky', { failures: 1 }), ...fast }] } };
+    const started = await callApi(server.baseUrl, 'POST', '/api/runs', { body: { document: plan, memory: true, wait: true } });
+    expect(started.body.run).to.include({ status: 'completed', mode: 'memory' });
+    const runId: string = started.body.run.runId;
+    const timeline = (await callApi(server.baseUrl, 'GET', `/api/runs/${runId}/timeline`)).body;
+    expect(timeline.nodes.find((n: any) => n.nodeId === 'shaky').attempts.map((a: any) => a.outcome)).to.deep.equal(['retrying', 'succeeded']);
+    expect(timeline.actions).to.deep.equal([]);
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the journal's batching delay
+    expect(existsSync(join(server.home.dir, 'state', 'runs', runId))).to.equal(false);
+    expect((await callApi(server.baseUrl, 'GET', `/api/runs/${runId}/events`)).body.events).to.deep.equal([]);
   });
 
   it('pages the run list newest first with an opaque cursor: every run exactly once, even while runs start', async () => {
