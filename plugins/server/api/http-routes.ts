@@ -4,7 +4,7 @@ import type { z } from 'zod';
  * Contribution point: REST routes served by the server plugin under `/api`. Routes are
  * framework-neutral: the server validates `params`, `query` and `body` with the given schemas (400
  * with every failing field, paths prefixed `params.`/`query.`/`body.`), maps thrown `OrchError`s to
- * statuses (400 invalid_input, 404 not_found, 409 conflict/cancelled, 503 unavailable, 504 timeout,
+ * statuses (400 invalid_input, 403 forbidden, 404 not_found, 409 conflict/cancelled, 503 unavailable, 504 timeout,
  * 500 otherwise; a thrown ZodError is a 400) and answers `{ error: { code, message, details } }`,
  * never a stack. Query values arrive as strings (use `z.coerce`); a missing body is `{}`.
  * See docs/server.md.
