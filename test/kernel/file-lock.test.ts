@@ -27,22 +27,24 @@ describe('kernel: inter-process file lock', function () {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('100 callers in one process queue in order; none times out though the queue is 10× the per-holder timeout', async () => {
+  it('100 callers in one process queue in order; none times out though the queue lasts longer than the per-holder timeout', async () => {
     const file = join(dir, 'queue.txt');
     resetLockStats(file);
     const order: number[] = [];
+    const began = Date.now();
     await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         withFileLock(
           file,
           async () => {
             order.push(i);
-            await new Promise((resolve) => setTimeout(resolve, 5));
+            await new Promise((resolve) => setTimeout(resolve, 20));
           },
-          { timeoutMs: 50 },
+          { timeoutMs: 1_000 },
         ),
       ),
     );
+    expect(Date.now() - began).to.be.above(1_000); // the queue outlasted the timeout
     expect(order).to.deep.equal(Array.from({ length: 100 }, (_, i) => i)); // FIFO
     const stats = lockStats(file);
     expect(stats.acquisitions).to.equal(100);
