@@ -15,7 +15,7 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ co
   });
 }
 
-describe('deploy/orch-backup.sh', function () {
+describe('deploy/orch-backup.sh (a wrapper around orch state:backup)', function () {
   this.timeout(30_000);
   let home: TestHome;
   beforeEach(async () => {
@@ -40,7 +40,7 @@ describe('deploy/orch-backup.sh', function () {
     expect(result.code, result.stderr).to.equal(0);
     const today = new Date();
     const stamp = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-    const kept = (await readdir(backups)).sort();
+    const kept = (await readdir(backups)).filter((name) => name.startsWith('orch-state-')).sort();
     expect(kept).to.have.length(7);
     expect(kept).to.include(`orch-state-${stamp}.tar.gz`);
     expect(kept[0]).to.equal('orch-state-2026-01-04.tar.gz'); // the three oldest went
