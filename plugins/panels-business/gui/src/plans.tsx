@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, Link, navigate, useApi, useConnection, type PanelProps, type PlanDocument, type RunRecord } from '@orch/gui-sdk';
+import { api, Link, navigate, useApi, useConnection, type PanelProps, type PlanDocument } from '@orch/gui-sdk';
 import type { LayoutPlanNode } from './canvas/block-layout';
 import { PlanCanvas } from './canvas/PlanCanvas';
 import { NodeStatusStore } from './canvas/status-store';
 import { findNode } from './run-page';
+import { StartRunForm } from './runs';
 import { planOf, EmptyState, ErrorAlert, formatTime, JsonBlock, Loading, PageHeader, timeAgo } from './ui';
 
 interface PlanSummary {
@@ -214,11 +215,7 @@ function PlanPage({ planId, version }: { planId: string; version?: number }) {
       versions.reload();
       navigate(`/plans/${encodeURIComponent(planId)}/v/${answer.plan.version}`);
     });
-  const start = () =>
-    act('start', async () => {
-      const answer = await api.post<{ run: RunRecord }>('/api/runs', { planId, ...(shown ? { version: shown } : {}) });
-      navigate(`/runs/${encodeURIComponent(answer.run.runId)}`);
-    });
+  const [starting, setStarting] = useState(false);
   const root = document?.root as LayoutPlanNode | undefined;
   const selectedNode = selected ? findNode(root, selected) : undefined;
   return (
@@ -255,11 +252,12 @@ function PlanPage({ planId, version }: { planId: string; version?: number }) {
                 </button>
               </>
             )}
-            <button className="btn btn-sm btn-primary" disabled={!interactive || busy !== null} onClick={() => void start()} data-testid="start-plan-run">
+            <button className="btn btn-sm btn-primary" disabled={!interactive || busy !== null} onClick={() => setStarting((s) => !s)} data-testid="start-plan-run">
               Start a run
             </button>
           </PageHeader>
           {error && <div className="alert alert-error text-sm">{error}</div>}
+          {starting && <StartRunForm planId={planId} version={shown} onClose={() => setStarting(false)} />}
           {report && <DryRunResult report={report} />}
           {diff && <DiffView diff={diff} onClose={() => setDiff(null)} />}
           <div className="flex gap-4 items-start">

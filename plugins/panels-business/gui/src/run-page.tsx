@@ -8,6 +8,17 @@ import { planOf, ErrorAlert, formatDuration, formatTime, JsonBlock, label, Loadi
 
 const ACTIVE = ['running', 'waiting_approval', 'needs_attention', 'blocked'];
 
+const RUN_EVENT_STATUS: Record<string, RunRecord['status']> = {
+  'run.started': 'running',
+  'run.resumed': 'running',
+  'run.waiting': 'waiting_approval',
+  'run.completed': 'completed',
+  'run.failed': 'failed',
+  'run.cancelled': 'cancelled',
+  'run.blocked': 'blocked',
+  'run.needs_attention': 'needs_attention',
+};
+
 export function findNode(root: LayoutPlanNode | undefined, id: string): LayoutPlanNode | undefined {
   if (!root) return undefined;
   if (root.id === id) return root;
@@ -21,8 +32,8 @@ export function findNode(root: LayoutPlanNode | undefined, id: string): LayoutPl
 
 export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   const run = useApi<{ run: RunRecord }>(`/api/runs/${encodeURIComponent(runId)}`);
-  const record = run.data?.run;
-  const plan = useApi<PlanDocument | { plan: PlanDocument }>(record ? `/api/plans/${encodeURIComponent(record.planId)}?version=${record.planVersion}` : null);
+  const fetched = run.data?.run;
+  const plan = useApi<PlanDocument | { plan: PlanDocument }>(fetched ? `/api/plans/${encodeURIComponent(fetched.planId)}?version=${fetched.planVersion}` : null);
   const hasTimeline = useRouteAvailable('GET', '/api/runs/:runId/timeline');
   const timeline = useApi<RunTimelineData>(hasTimeline ? `/api/runs/${encodeURIComponent(runId)}/timeline` : null);
   const [tab, setTab] = useState<'canvas' | 'timeline' | 'nodes'>(rest[0] === 'timeline' ? 'timeline' : rest[0] === 'nodes' ? 'nodes' : 'canvas');
@@ -32,19 +43,28 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   const [now, setNow] = useState(Date.now());
 
   useEffect(() => {
-    if (record) store.load(record.nodes ?? {});
-  }, [record, store]);
+    if (fetched) store.load(fetched.nodes ?? {});
+  }, [fetched, store]);
   useEffect(() => {
     if (timeline.data?.nodes) store.loadTimeline(timeline.data.nodes);
   }, [timeline.data, store]);
   useEffect(() => () => clearTimeout(reloadTimer.current), []);
   useEffect(() => {
-    if (!record || !ACTIVE.includes(record.status)) return;
+    if (!fetched || !ACTIVE.includes(fetched.status)) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [record?.status]);
+    // A safety net for an event that arrived before this page listened: read the record again now and then.
+    const poll = setInterval(() => run.reload(), 5000);
+    return () => {
+      clearInterval(timer);
+      clearInterval(poll);
+    };
+  }, [fetched?.status]);
+  // The newest run-level event: shown at once, before the record (written a little later) catches up.
+  const [live, setLive] = useState<{ status: RunRecord['status']; time: string } | null>(null);
   useEvents(['run', 'node', 'approval'], (event) => {
     if (event.runId !== runId) return;
+    const status = RUN_EVENT_STATUS[event.type];
+    if (status) setLive({ status, time: event.time });
     store.apply(event);
     clearTimeout(reloadTimer.current);
     reloadTimer.current = setTimeout(() => {
@@ -61,7 +81,8 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
       </div>
     );
   }
-  if (!record) return <Loading what={`run ${runId}`} />;
+  if (!run.data) return <Loading what={`run ${runId}`} />;
+  const record: RunRecord = live && live.time > run.data.run.updatedAt ? { ...run.data.run, status: live.status } : run.data.run;
   const document = planOf(plan.data);
   const root = document?.root as LayoutPlanNode | undefined;
   const nodes = record.nodes ?? {};

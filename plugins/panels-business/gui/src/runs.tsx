@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, Link, navigate, useApi, useConnection, type PanelProps, type RunListItem, type RunRecord, type RunStatus } from '@orch/gui-sdk';
 import { RunPage } from './run-page';
-import { EmptyState, ErrorAlert, formatDuration, formatTime, label, Loading, PageHeader, StatusBadge, timeAgo } from './ui';
+import { EmptyState, ErrorAlert, formatDuration, formatTime, label, Loading, PageHeader, planOf, StatusBadge, timeAgo } from './ui';
 
 const STATUSES: RunStatus[] = ['running', 'waiting_approval', 'needs_attention', 'blocked', 'completed', 'failed', 'cancelled'];
 const PAGE = 25;
@@ -172,26 +172,32 @@ function RunRow({ run }: { run: RunListItem & { nodes?: RunRecord['nodes'] } }) 
   );
 }
 
-function StartRunForm({ onClose }: { onClose: () => void }) {
+interface DeclaredInput {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  required?: boolean;
+}
+
+/**
+ * Start a run of a stored plan: one field per input the plan declares (typed as text and converted
+ * by the server to the declared type, `inputsAsText`); empty fields take their defaults.
+ */
+export function StartRunForm({ onClose, planId: fixedPlan, version }: { onClose: () => void; planId?: string; version?: number }) {
   const { interactive } = useConnection();
-  const plans = useApi<{ plans: Array<{ id: string; name: string; activeVersion: number }> }>('/api/plans');
-  const [planId, setPlanId] = useState('');
-  const [inputs, setInputs] = useState('{}');
+  const plans = useApi<{ plans: Array<{ id: string; name: string; activeVersion: number }> }>(fixedPlan ? null : '/api/plans');
+  const [planId, setPlanId] = useState(fixedPlan ?? '');
+  const plan = useApi<Record<string, unknown>>(planId ? `/api/plans/${encodeURIComponent(planId)}${version ? `?version=${version}` : ''}` : null);
+  const declared = (planOf(plan.data)?.inputs ?? {}) as Record<string, DeclaredInput>;
+  const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     setError(null);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(inputs || '{}');
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('inputs must be a JSON object such as {"n": 3}');
-    } catch (e) {
-      setError(`Inputs: ${(e as Error).message}`);
-      return;
-    }
     setBusy(true);
     try {
-      const answer = await api.post<{ run: RunRecord }>('/api/runs', { planId, inputs: parsed });
+      const inputs = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
+      const answer = await api.post<{ run: RunRecord }>('/api/runs', { planId, ...(version ? { version } : {}), inputs, inputsAsText: true });
       onClose();
       navigate(`/runs/${encodeURIComponent(answer.run.runId)}`);
     } catch (e) {
@@ -200,14 +206,23 @@ function StartRunForm({ onClose }: { onClose: () => void }) {
       setBusy(false);
     }
   };
+  const names = Object.keys(declared);
   return (
     <div className="card bg-base-100 border border-base-300 mb-4" data-testid="start-run-form">
       <div className="card-body gap-3">
-        <h2 className="card-title text-base">Start a run of a stored plan</h2>
-        <div className="flex gap-3 flex-wrap">
+        <h2 className="card-title text-base">Start a run{fixedPlan ? ` of ${fixedPlan}${version ? ` v${version}` : ''}` : ' of a stored plan'}</h2>
+        {!fixedPlan && (
           <label className="flex flex-col gap-1 text-xs">
             <span className="opacity-70">Plan (its active version)</span>
-            <select className="select select-sm w-72" value={planId} onChange={(e) => setPlanId(e.target.value)} data-testid="start-run-plan">
+            <select
+              className="select select-sm w-80"
+              value={planId}
+              onChange={(e) => {
+                setPlanId(e.target.value);
+                setValues({});
+              }}
+              data-testid="start-run-plan"
+            >
               <option value="">Choose a plan…</option>
               {(plans.data?.plans ?? []).map((p) => (
                 <option key={p.id} value={p.id}>
@@ -216,11 +231,30 @@ function StartRunForm({ onClose }: { onClose: () => void }) {
               ))}
             </select>
           </label>
-          <label className="flex flex-col gap-1 text-xs flex-1 min-w-64">
-            <span className="opacity-70">Inputs (JSON object; missing ones take their defaults)</span>
-            <textarea className="textarea textarea-sm font-mono w-full" rows={2} value={inputs} onChange={(e) => setInputs(e.target.value)} />
-          </label>
-        </div>
+        )}
+        {planId && plan.data && names.length === 0 && <p className="text-sm opacity-70">This plan takes no inputs.</p>}
+        {names.length > 0 && (
+          <div className="grid grid-cols-2 gap-3">
+            {names.map((name) => {
+              const input = declared[name]!;
+              const fallback = input.default === undefined ? '' : typeof input.default === 'string' ? input.default : JSON.stringify(input.default);
+              return (
+                <label key={name} className="flex flex-col gap-1 text-xs min-w-0">
+                  <span className="opacity-70 truncate">
+                    <span className="font-mono font-semibold">{name}</span> {input.type ? `(${input.type})` : ''} {input.description ?? ''}
+                  </span>
+                  <input
+                    className="input input-sm w-full font-mono"
+                    value={values[name] ?? ''}
+                    placeholder={fallback ? `default: ${fallback}` : input.required === false ? 'optional' : 'required'}
+                    onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
+                    data-input={name}
+                  />
+                </label>
+              );
+            })}
+          </div>
+        )}
         {error && <div className="alert alert-error py-2 text-sm">{error}</div>}
         <div className="card-actions justify-end">
           <button className="btn btn-sm btn-ghost" onClick={onClose}>
