@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The `orch` CLI host. Commands come from plugin manifests through a command index that is cached
 // with a fingerprint of the files it was built from, so `orch --help` (and argument errors) need no
-// TypeScript, no Zod and no plugin code. TypeScript loads (through tsx) only when a command runs.
+// TypeScript, no Zod and no plugin code. A command runs the compiled JavaScript of dist/ when it is
+// current (`npm run build`; `npm ci` and `npm start` build it), else the TypeScript sources through tsx.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { compiledDist } from './compiled.mjs';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = hideBin(process.argv);
@@ -19,10 +21,13 @@ const cacheFile = join(projectRoot, 'node_modules', '.cache', 'orch', 'cli-index
 const cacheKey = `${projectRoot}|${globals.plugins ?? ""}|${configKey()}`;
 
 let tsxReady;
-async function importTs(relativePath) {
+/** A kernel module (`kernel/cli/run-command`): compiled from dist/ when current, else its TypeScript source. */
+async function importKernel(modulePath) {
+  const dist = compiledDist(projectRoot);
+  if (dist) return import(pathToFileURL(join(dist, `${modulePath}.js`)).href);
   tsxReady ??= import('tsx/esm/api').then(({ register }) => register({ tsconfig: join(projectRoot, 'tsconfig.json') }));
   await tsxReady;
-  return import(pathToFileURL(join(projectRoot, relativePath)).href);
+  return import(pathToFileURL(join(projectRoot, `${modulePath}.ts`)).href);
 }
 
 const index = readCachedIndex() ?? (await buildIndex().catch(fatal));
@@ -112,7 +117,7 @@ function buildCli(index) {
         return y;
       },
       async (args) => {
-        const { runCommand } = await importTs('kernel/cli/run-command.ts');
+        const { runCommand } = await importKernel('kernel/cli/run-command');
         process.exitCode = await runCommand(command, args, {
           home: globals.home,
           json: args.json,
@@ -170,7 +175,7 @@ function isFresh(fingerprint) {
 }
 
 async function buildIndex() {
-  const { buildAndCacheCommandIndex } = await importTs('kernel/cli/command-index.ts');
+  const { buildAndCacheCommandIndex } = await importKernel('kernel/cli/command-index');
   return buildAndCacheCommandIndex({ home: globals.home, plugins: globals.plugins, cacheFile, cacheKey });
 }
 

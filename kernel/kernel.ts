@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Container, ContainerModule, type ServiceIdentifier } from 'inversify';
 import { Config } from './contracts/config.js';
 import { EventBus, EventSubscriber } from './contracts/event-bus.js';
@@ -14,6 +13,7 @@ import { PluginCatalog, type PluginCatalogEntry } from './contracts/plugin-catal
 import type { DiscoveredPlugin } from './contracts/plugin-manifest.js';
 import type { PluginContext, PluginDefinition, PluginRuntime } from './contracts/plugin.js';
 import { ProcessContext } from './contracts/process-context.js';
+import { importEntry } from './entry-module.js';
 import { describeError, OrchError } from './errors.js';
 import { discoverPlugins } from './plugin-discovery.js';
 import { selectPlugins } from './plugin-selection.js';
@@ -172,8 +172,7 @@ export class Kernel {
   }
 
   private async loadOne(plugin: DiscoveredPlugin): Promise<LoadedPlugin> {
-    const entry = pathToFileURL(join(plugin.root, plugin.manifest.entry)).href;
-    const module = (await import(entry)) as { default?: PluginDefinition };
+    const module = (await importEntry(plugin)) as { default?: PluginDefinition };
     const definition = module.default;
     if (!definition || typeof definition !== 'object') {
       throw new Error('its entry module has no default export made with definePlugin()');

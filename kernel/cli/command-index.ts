@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { OrchConfigSchema } from '../contracts/config.js';
 import { CommandContributionSchema, type CommandContribution } from '../contracts/plugin-manifest.js';
@@ -8,7 +7,7 @@ import { discoverPlugins } from '../plugin-discovery.js';
 import { selectPlugins } from '../plugin-selection.js';
 import { toStoredJson, writeFileAtomic } from '../services/atomic-write.js';
 import { readJsonFile } from '../services/json-store.js';
-import { createPaths, resolveHome } from '../services/paths.js';
+import { createPaths, PROJECT_ROOT, resolveHome } from '../services/paths.js';
 import { KERNEL_VERSION } from '../version.js';
 
 /**
@@ -55,7 +54,8 @@ export async function buildCommandIndex(options: { home?: string; plugins?: stri
     include: new Set(named.filter((n) => !profiles.has(n))),
     disabled: new Set(config.plugins.disabled),
   });
-  const kernelCommandsFile = new URL('./kernel-commands.json', import.meta.url);
+  // Read from the source tree: the compiled kernel in dist/ has no copy of this JSON.
+  const kernelCommandsFile = join(PROJECT_ROOT, 'kernel', 'cli', 'kernel-commands.json');
   const kernelCommands = KernelCommandsSchema.parse(JSON.parse(await readFile(kernelCommandsFile, 'utf8'))).commands;
   const commands: IndexedCommand[] = kernelCommands.map((c) => ({ ...c, plugin: 'kernel' }));
   for (const plugin of selection.ordered) {
@@ -67,7 +67,7 @@ export async function buildCommandIndex(options: { home?: string; plugins?: stri
   const unselected = selection.notSelected.flatMap((p) =>
     p.manifest.contributes.commands.map((c) => ({ name: c.name, plugin: p.manifest.id, profiles: p.manifest.profiles })),
   );
-  const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [fileURLToPath(kernelCommandsFile), ...discovery.manifestFiles]);
+  const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [kernelCommandsFile, ...discovery.manifestFiles]);
   const known = new Set(discovery.plugins.map((p) => p.manifest.id));
   const unknownSelections = named.filter((n) => !profiles.has(n) && !known.has(n));
   return { fingerprint, selection: options.plugins ?? '', commands, unselected, unknownSelections };

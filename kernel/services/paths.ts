@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Paths } from '../contracts/paths.js';
+import { projectRootOf } from '../project-root.js';
 
-/** The Orch installation: two folders up from `kernel/services/`. */
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The Orch installation (from the source or from `dist/`). */
+export const PROJECT_ROOT = projectRootOf(import.meta.url);
 
 /** `--home` wins over `ORCH_HOME`; the default is the project root. */
 export function resolveHome(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
