@@ -76,6 +76,11 @@ export class GroupCommitLog {
     while (this.pumping) await this.pumping;
   }
 
+  /** Lines or jobs are queued or being written. */
+  get busy(): boolean {
+    return this.pumping !== undefined || this.queue.length > 0;
+  }
+
   /** Once a write failed, the log refuses everything: its owner reloads the file. */
   get failed(): boolean {
     return this.failure !== undefined;

@@ -94,6 +94,8 @@ interface ThreadLog {
   /** Size of the log right after its last compaction (its live part then). */
   compactedSize: number;
   putsSinceCompaction: number;
+  /** Last time a call used it. */
+  usedAt: number;
 }
 
 const DEFAULT_KEEP = 20;
@@ -102,6 +104,10 @@ const DEFAULT_SLACK = 64 * 1024;
 const MAX_PUTS_BETWEEN_COMPACTIONS = 1000;
 /** Patch depth: document → values → channel → json → member (one node's output). */
 const PATCH_DEPTH = 4;
+/** Runs held in memory at most (a server runs many); the least recently used idle ones are let go. */
+const THREADS_HELD = 64;
+/** …and only once unused this long, so no call in progress ever sees its run let go. */
+const IDLE_BEFORE_RELEASE_MS = 60_000;
 /** A damaged tail without a newline younger than this may be a write in progress by another process. */
 const FRESH_TAIL_MS = 5_000;
 
@@ -543,6 +549,10 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
   private async thread(threadId: string): Promise<ThreadLog> {
     const known = this.threads.get(threadId);
     if (known) {
+      // Most recently used last (for `release`).
+      this.threads.delete(threadId);
+      this.threads.set(threadId, known);
+      known.usedAt = Date.now();
       if (known.log) return known; // this process writes it: memory is the truth
       if ((await stampOf(known.file)) === known.stamp) return known;
       this.threads.delete(threadId);
@@ -639,6 +649,16 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       });
   }
 
+  /** Lets go of the least recently used runs beyond `THREADS_HELD` that have nothing in flight (they reload from the file). */
+  private release(keep: string): void {
+    if (this.threads.size <= THREADS_HELD) return;
+    for (const [threadId, thread] of this.threads) {
+      if (this.threads.size <= THREADS_HELD) break;
+      if (threadId === keep || thread.log?.busy || Date.now() - thread.usedAt < IDLE_BEFORE_RELEASE_MS) continue;
+      this.threads.delete(threadId);
+    }
+  }
+
   private count(fsyncs: number, bytes: number): void {
     if (!this.options.stats) return;
     this.options.stats.fsyncs += fsyncs;
@@ -651,6 +671,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     const loading = this.readThread(threadId)
       .then((thread) => {
         this.threads.set(threadId, thread);
+        this.release(threadId);
         return thread;
       })
       .finally(() => this.loading.delete(threadId));
@@ -660,7 +681,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
 
   private async readThread(threadId: string): Promise<ThreadLog> {
     const file = this.fileOf(threadId);
-    const thread: ThreadLog = { threadId, file, entries: new Map(), ids: new Map(), heads: new Map(), live: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
+    const thread: ThreadLog = { threadId, file, entries: new Map(), ids: new Map(), heads: new Map(), live: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0, usedAt: Date.now() };
     let buffer: Buffer;
     try {
       const stamp = await stampOf(file);
@@ -742,7 +763,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       onCorrupt: (event) => this.options.onCorrupt?.(event),
     });
     if (!legacy) return false;
-    const thread: ThreadLog = { threadId, file: this.fileOf(threadId), entries: new Map(), ids: new Map(), heads: new Map(), live: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0 };
+    const thread: ThreadLog = { threadId, file: this.fileOf(threadId), entries: new Map(), ids: new Map(), heads: new Map(), live: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0, usedAt: Date.now() };
     const lines = [encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: threadId })];
     for (const item of legacy.checkpoints) {
       const { channel_values: channelValues = {}, ...rest } = item.tuple.checkpoint;
