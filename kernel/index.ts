@@ -24,5 +24,5 @@ export { renderTable } from './cli/render-table.js';
 export { replaceAtomically, toStoredJson, writeFileAtomic } from './services/atomic-write.js';
 export { isAlive, lockStats, resetLockStats, withFileLock, type FileLockOptions, type LockStats } from './services/file-lock.js';
 export { readJsonFile, writeJsonFile } from './services/json-store.js';
-export { REDACTED, redactSecrets } from './services/redact.js';
+export { REDACTED, redactSecrets, registerSecretValues } from './services/redact.js';
 export { KERNEL_VERSION } from './version.js';

@@ -42,16 +42,16 @@ class PinoLogger implements Logger {
   ) {}
 
   debug(message: string, context?: LogContext): void {
-    this.target.debug(this.line(context), message);
+    this.target.debug(this.line(context), redactSecrets(message) as string);
   }
   info(message: string, context?: LogContext): void {
-    this.target.info(this.line(context), message);
+    this.target.info(this.line(context), redactSecrets(message) as string);
   }
   warn(message: string, context?: LogContext): void {
-    this.target.warn(this.line(context), message);
+    this.target.warn(this.line(context), redactSecrets(message) as string);
   }
   error(message: string, context?: LogContext): void {
-    this.target.error(this.line(context), message);
+    this.target.error(this.line(context), redactSecrets(message) as string);
   }
   child(bindings: LogContext): Logger {
     return new PinoLogger(this.target, { ...this.bindings, ...(redactSecrets(bindings) as LogContext) });

@@ -12,6 +12,7 @@ import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-ch
 import { closeOpenAttempt } from './attempt-log.js';
 import { OperationsLog } from './operations-log.js';
 import { resolveInputs } from './plan-inputs.js';
+import { SecretInputFiles, splitSecretInputs } from './secret-inputs.js';
 import { requiresApproval } from './run-environment.js';
 import { toListItem } from '../http/run-list-page.js';
 import { RunJournals } from './run-journal.js';
@@ -44,6 +45,7 @@ export const STOP_GRACE_MS = 10_000;
 @injectable()
 export class ExecutorRunService implements RunService {
   readonly records: RunRecords;
+  private readonly secretInputs: SecretInputFiles;
   readonly checkpointer: LogCheckpointSaver;
   readonly operationsLog: OperationsLog;
   /** `state/runs/<runId>/events.jsonl` of the JSON-mode runs this process executes. */
@@ -71,6 +73,7 @@ export class ExecutorRunService implements RunService {
     this.logger = logger.child({ category: 'executor' });
     this.slots = new SlotPool(config.section('executor', ExecutorSettingsSchema).maxConcurrency);
     this.records = new RunRecords(paths.state('runs'));
+    this.secretInputs = new SecretInputFiles(paths.state('secrets'));
     this.operationsLog = new OperationsLog(join(paths.home, '.codex', 'operations-log.md'));
     this.checkpointer = new LogCheckpointSaver(paths.state('checkpoints'), {
       keep: CHECKPOINTS_KEPT,
@@ -111,10 +114,14 @@ export class ExecutorRunService implements RunService {
   async start(plan: { planId: string; version?: number } | { document: unknown; source?: string }, options: StartRunOptions): Promise<RunRecord> {
     const resolved = await this.resolvePlan(plan, options.operator);
     this.checkRunnable(resolved);
-    const inputs = resolveInputs(resolved, options.inputs ?? {}, { fromText: options.inputsAsText });
+    const given = resolveInputs(resolved, options.inputs ?? {}, { fromText: options.inputsAsText });
     const now = new Date().toISOString();
+    const runId = newRunId(now);
+    // Inputs declared secret stay out of the record and the checkpoints (see secret-inputs.ts).
+    const { shown, state: inputs, secrets } = splitSecretInputs(resolved, runId, given);
+    await this.secretInputs.keep(runId, secrets, !options.memory);
     const record: RunRecord = {
-      runId: newRunId(now),
+      runId,
       planId: resolved.id,
       planVersion: resolved.version,
       planName: resolved.name,
@@ -122,7 +129,7 @@ export class ExecutorRunService implements RunService {
       status: 'running',
       mode: options.memory ? 'memory' : 'json',
       operator: options.operator,
-      inputs,
+      inputs: shown,
       createdAt: now,
       updatedAt: now,
       nodes: {},
@@ -415,6 +422,7 @@ export class ExecutorRunService implements RunService {
   }
 
   private async afterDrive(session: RunSession, record: RunRecord, depth = 0): Promise<RunRecord> {
+    if ((FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) await this.secretInputs.forget(record.runId);
     // An approval decided while the step that asked for it was still running: go on at once.
     if (record.status === 'waiting_approval' && this.approvals && depth < 5) {
       const decided = await Promise.all((record.waitingFor?.approvals ?? []).map((a) => this.approvals!.get(a.approvalId).catch(() => undefined)));
@@ -429,6 +437,8 @@ export class ExecutorRunService implements RunService {
   }
 
   private createSession(plan: Plan, record: RunRecord, operator: string, options: { register?: boolean } = {}): RunSession {
+    this.secretInputs.know(record.runId);
+    if (record.replayOf) this.secretInputs.know(record.replayOf.runId);
     const live = new LiveRecord(record, this.records);
     const checkpointer: BaseCheckpointSaver = record.mode === 'memory' ? new MemorySaver() : this.checkpointer;
     const session = new RunSession({

@@ -6,6 +6,7 @@ import { redactSecrets } from '../../../kernel/index.js';
 import { adapterKeyOf, adapterParamsOf } from '../../plans/api/index.js';
 import { own, type Placement } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
+import { revealSecretInputs } from './secret-inputs.js';
 import type { OperationsLog } from './operations-log.js';
 import type { LiveRecord } from './run-records.js';
 import type { RunSlots } from './slot-pool.js';
@@ -75,7 +76,7 @@ export function scopeOf(state: RunStateValues, placement: Placement, vars: Recor
   const innermost = placement.loops[placement.loops.length - 1];
   const frame = innermost ? own(state.loops, innermost) : undefined;
   return {
-    input: state.input,
+    input: revealSecretInputs(state.input),
     nodes: state.nodes,
     vars,
     item: frame?.items ? frame.items[frame.index] : undefined,
@@ -99,7 +100,7 @@ export function summarize(output: unknown, max = 200): string | undefined {
   if (output === undefined) return undefined;
   let text: string;
   try {
-    text = typeof output === 'string' ? output : JSON.stringify(redactSecrets(output));
+    text = typeof output === 'string' ? (redactSecrets(output) as string) : JSON.stringify(redactSecrets(output));
   } catch {
     text = String(output);
   }

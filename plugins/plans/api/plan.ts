@@ -303,6 +303,10 @@ export const PlanInputSchema = z.strictObject({
   description: z.string().optional(),
   required: z.boolean().default(false),
   default: z.unknown().optional(),
+  secret: z
+    .boolean()
+    .optional()
+    .describe('A secret (a token, a password): never stored in the run record or a checkpoint, and redacted wherever it would be shown or logged'),
 });
 
 export const PLAN_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
