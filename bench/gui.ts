@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // GUI figures in headless Chromium (Debian's, through playwright-core) against a real `orch start`:
 // navigation → plan canvas visible and interactive for generated plans of 100 and 1000 leaf nodes
 // (median of 5 after one warm-up), the heap it takes, the block layout's own time, and how long 200
@@ -13,6 +12,14 @@ import { childrenOf, defaultFolded, generatePlanTree, isComposite, layoutPlan, t
 import { GuiServer, launchBrowser } from '../test/gui/gui-harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The browser globals the in-page snippets use, typed here because the project compiles without the DOM lib. */
+interface Page$ {
+  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+  requestAnimationFrame(callback: () => void): number;
+  performance: { now(): number };
+  __firstInjected?: number;
+}
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number): string => `${Math.round(value)} ms`;
 
@@ -45,14 +52,21 @@ function leafIds(node: LayoutPlanNode, out: string[] = []): string[] {
 async function openCanvas(page: Page, url: string, rootId: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(
-    (root) =>
-      document.querySelector(`[data-testid=plan-canvas] [data-node="${root}"]`) !== null &&
-      document.querySelector('[data-testid=plan-canvas] .react-flow__node-leaf') !== null &&
-      document.querySelector('[data-testid=workspace]:not([inert])') !== null,
+    (root) => {
+      const { document } = globalThis as unknown as Page$;
+      return (
+        document.querySelector(`[data-testid=plan-canvas] [data-node="${root}"]`) !== null &&
+        document.querySelector('[data-testid=plan-canvas] .react-flow__node-leaf') !== null &&
+        document.querySelector('[data-testid=workspace]:not([inert])') !== null
+      );
+    },
     rootId,
     { polling: 'raf', timeout: 30_000 },
   );
-  return page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))));
+  return page.evaluate(() => {
+    const w = globalThis as unknown as Page$;
+    return new Promise<number>((resolve) => w.requestAnimationFrame(() => w.requestAnimationFrame(() => resolve(w.performance.now()))));
+  });
 }
 
 if (!existsSync(`${ROOT}/ui/dist/index.html`) || !existsSync(`${ROOT}/plugins/panels-business/gui/dist/panels.js`)) {
@@ -113,7 +127,7 @@ try {
   // so the GUI's own share is told apart from the injection through the DevTools protocol.
   await page.evaluate(async () => {
     const sdk = (await import('/shared/orch-gui-sdk.js' as string)) as { subscribeEvents: (f: string, h: (e: { seq: number }) => void) => void };
-    const w = window as unknown as { __firstInjected?: number };
+    const w = globalThis as unknown as Page$;
     sdk.subscribeEvents('node', (event) => {
       if (event.seq >= 1_000_000 && w.__firstInjected === undefined) w.__firstInjected = Date.now();
     });
@@ -125,13 +139,14 @@ try {
     const status = round % 2 === 0 ? 'failed' : 'needs_attention';
     const waiting = page.waitForFunction(
       ({ ids, status }) => {
-        const shown = ids.map((id) => document.querySelector(`[data-testid=plan-canvas] [data-node="${id}"]`)).filter((e): e is Element => e !== null);
-        return shown.length > 0 && shown.every((e) => e.getAttribute('data-status') === status) ? Date.now() : false;
+        const { document } = globalThis as unknown as Page$;
+        const shown = ids.map((id) => document.querySelector(`[data-testid=plan-canvas] [data-node="${id}"]`)).filter((e) => e !== null);
+        return shown.length > 0 && shown.every((e) => e!.getAttribute('data-status') === status) ? Date.now() : false;
       },
       { ids: leaves, status },
       { polling: 'raf', timeout: 10_000 },
     );
-    await page.evaluate(() => delete (window as unknown as { __firstInjected?: number }).__firstInjected);
+    await page.evaluate(() => delete (globalThis as unknown as Page$).__firstInjected);
     const sent = Date.now();
     let seq = 1_000_000 + round * 1000;
     for (const nodeId of leaves) {
@@ -146,7 +161,7 @@ try {
     }
     const shownAt = (await (await waiting).jsonValue()) as number;
     eventTimes.push(shownAt - sent);
-    guiTimes.push(shownAt - (await page.evaluate(() => (window as unknown as { __firstInjected: number }).__firstInjected)));
+    guiTimes.push(shownAt - (await page.evaluate(() => (globalThis as unknown as Page$).__firstInjected ?? Number.NaN)));
     await page.waitForTimeout(400); // let the debounced record reload settle between rounds
   }
   console.log(

@@ -31,7 +31,7 @@ async function settle(page: Page): Promise<void> {
 async function shoot(browser: Browser, server: GuiServer, scheme: 'light' | 'dark', name: string, path: string, act?: (page: Page) => Promise<void>): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
   const page = await context.newPage();
-  await page.addInitScript(() => localStorage.setItem('orch.operator', 'maria.keller'));
+  await page.addInitScript(() => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('orch.operator', 'maria.keller'));
   await page.goto(`${server.baseUrl}${path}`);
   await settle(page);
   await act?.(page);
