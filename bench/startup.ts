@@ -75,13 +75,14 @@ const gatePlan = {
   id: 'bench-gate',
   name: 'Bench gate',
   goal: 'Wait for a person',
-  root: { id: 'gate', type: 'human_approval', title: 'Go on?' },
+  root: { id: 'gate', type: 'human_approval', title: 'Go on?', prompt: 'Approve to let the bench run end.' },
 };
 
 async function pendingApprovals(baseUrl: string, count: number): Promise<string[]> {
   const post = (path: string, body: unknown) =>
     fetch(`${baseUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  await post('/plans', { plan: gatePlan });
+  const saved = await post('/plans', { plan: gatePlan });
+  if (!saved.ok) throw new Error(`the bench plan was refused: ${await saved.text()}`);
   for (let i = 0; i < count; i++) await post('/runs', { planId: gatePlan.id });
   for (let i = 0; i < 500; i++) {
     const { approvals } = (await (await fetch(`${baseUrl}/api/approvals`)).json()) as { approvals: { id: string }[] };
