@@ -1,5 +1,6 @@
 import { closeSync, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { truncate } from 'node:fs/promises';
+import { open, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { OrchError } from '../../../kernel/index.js';
 
@@ -46,7 +47,13 @@ export class GroupCommitLog {
     /** Bytes in the file now (whole lines). */
     public size: number,
     private readonly stats?: LogStats,
-  ) {}
+    /** `newFile`: the file is being created: its folder is fsynced after the first fsync. */
+    private readonly options: { newFile?: boolean } = {},
+  ) {
+    this.folderUnsynced = options.newFile ?? false;
+  }
+
+  private folderUnsynced: boolean;
 
   append(text: string, sync: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -101,6 +108,7 @@ export class GroupCommitLog {
           try {
             this.size = await first.run();
             this.dirty = false;
+            this.folderUnsynced = false;
             first.resolve();
           } catch (error) {
             this.fail(error, [first]);
@@ -143,6 +151,11 @@ export class GroupCommitLog {
         await datasync(fd);
         if (this.stats) this.stats.fsyncs++;
         this.dirty = false;
+        if (this.folderUnsynced) {
+          await syncFolder(dirname(this.file));
+          if (this.stats) this.stats.fsyncs++;
+          this.folderUnsynced = false;
+        }
       } else if (data.length > 0) this.dirty = true;
       if (this.stats) this.stats.bytes += data.length;
       this.size += data.length;
@@ -172,4 +185,15 @@ export class GroupCommitLog {
 export function writeFailed(file: string, error: unknown): OrchError {
   if (error instanceof OrchError) return error;
   return new OrchError('write_failed', `Could not write ${file}: ${(error as Error).message}`, { file }, { cause: error });
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on a folder; the file itself is synced all the same.
+  } finally {
+    await handle.close();
+  }
 }

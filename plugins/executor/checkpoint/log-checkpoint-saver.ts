@@ -1,5 +1,5 @@
 import { appendFile, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
   BaseCheckpointSaver,
@@ -574,9 +574,16 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     const opening = (async () => {
       if (thread.badTail) await this.setTailAside(thread);
       if (thread.size === 0) {
+        // A new log: its head goes out with the first checkpoint (one fsync for both), and the
+        // folder is fsynced once after it, so the new file's name is on disk too.
+        try {
+          await mkdir(dirname(thread.file), { recursive: true });
+        } catch (error) {
+          throw writeFailed(thread.file, error);
+        }
+        thread.log = new GroupCommitLog(thread.file, 0, this.options.stats, { newFile: true });
         const head = encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: threadId });
-        await writeFileAtomic(thread.file, head);
-        this.count(2, head.length);
+        thread.log.append(head, false).catch(() => undefined);
         thread.size = Buffer.byteLength(head);
         thread.compactedSize = thread.size;
       }
