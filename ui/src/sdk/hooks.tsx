@@ -43,15 +43,8 @@ export function usePath(): string {
   return useSyncExternalStore(runtime.path.subscribe, runtime.path.get);
 }
 
-/** A topic filter: `"run"` (a topic), `"node.failed"` (a type), or several. */
-export type EventFilter = string | readonly string[];
-
-export function eventMatches(filter: EventFilter, event: OrchEvent): boolean {
-  const wanted = typeof filter === 'string' ? [filter] : filter;
-  const dot = event.type.indexOf('.');
-  const topic = dot < 0 ? event.type : event.type.slice(0, dot);
-  return wanted.some((w) => w === '*' || w === event.type || w === topic);
-}
+import { eventMatches, type EventFilter } from './event-filter';
+export { eventMatches, type EventFilter };
 
 /** Outside React: calls `handler` for every live event matching `filter` until the returned function is called. */
 export function subscribeEvents(filter: EventFilter, handler: (event: OrchEvent) => void): () => void {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, Link, navigate, useApi, useConnection, useEvents, useSnapshot, type ApprovalRecord, type PanelProps } from '@orch/gui-sdk';
 import { EmptyState, ErrorAlert, formatTime, JsonBlock, Loading, PageHeader, RiskBadge, timeAgo } from './ui';
 
@@ -88,6 +88,10 @@ function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalReco
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<'approved' | 'rejected' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const card = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (focused) card.current?.scrollIntoView({ block: 'center' });
+  }, [focused]);
   const decide = async (outcome: 'approved' | 'rejected') => {
     setBusy(outcome);
     setError(null);
@@ -102,7 +106,7 @@ function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalReco
   };
   const overdue = approval.expiresAt !== undefined && new Date(approval.expiresAt).getTime() < Date.now();
   return (
-    <article className={`card bg-base-100 border ${focused ? 'border-primary' : 'border-base-300'} shadow-sm`} data-testid="approval-card" data-approval={approval.id}>
+    <article ref={card} className={`card bg-base-100 border ${focused ? 'border-primary' : 'border-base-300'} shadow-sm`} data-testid="approval-card" data-approval={approval.id}>
       <div className="card-body gap-3">
         <div className="flex items-start gap-3 flex-wrap">
           <h2 className="card-title text-base flex-1 min-w-0 break-words">{approval.title || approval.nodeId}</h2>
