@@ -49,6 +49,12 @@ describe('adapters: script templates never reach a shell through argv', function
     });
   }
 
+  it('refuses a program that comes from a template', async () => {
+    const issues = await dryRun({ command: ['{{ vars.v }}', 'x'] });
+    expect(issues.map((i) => i.path)).to.deep.equal(['params.command.0']);
+    expect(issues[0]!.message).to.contain('the program itself may not come from a template');
+  });
+
   it('refuses a template in the stdin of a shell', async () => {
     const issues = await dryRun({ command: ['bash'], stdin: 'echo {{ vars.v }}' });
     expect(issues.map((i) => i.path)).to.deep.equal(['params.stdin']);

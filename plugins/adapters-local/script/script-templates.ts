@@ -21,6 +21,10 @@ function shellIssues(params: ScriptParams): DryRunIssue[] {
   if (!Array.isArray(params.command)) return [];
   const argv = params.command;
   const literal = (arg: string) => templateExpressions(arg).length === 0;
+  if (argv.length > 0 && !literal(argv[0]!)) {
+    // The program itself chosen by a value could be a shell (or anything): the plan names it.
+    return [{ path: 'params.command.0', message: 'the program itself may not come from a template: name it in the plan, and pass values as arguments or through "env"' }];
+  }
   const shellAt = argv.findIndex((arg) => literal(arg) && SHELLS.has(programName(arg)));
   const dashC = argv.findIndex((arg) => literal(arg) && (arg === '-c' || (shellAt >= 0 && /^-[A-Za-z]*c[A-Za-z]*$/.test(arg))));
   if (shellAt < 0 && dashC < 0) return [];
