@@ -155,6 +155,38 @@ describe('web GUI in a real browser', function () {
     await page.context().close();
   });
 
+  it('saves a pasted plan after its dry run, compares versions, rolls back, and draws dry-run errors on the nodes', async () => {
+    const { page, problems } = await openPage(browser, `${server.baseUrl}/plans/new`);
+    await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
+    const broken = approvalPlan('gui-saved') as { root: { children: Array<Record<string, unknown>> } };
+    broken.root.children.push({ id: 'ask', type: 'agent_invocation', agent: 'no-such-agent', input: 'hi' });
+    await page.getByTestId('plan-json').fill(JSON.stringify(broken));
+    await page.getByTestId('check-plan').click();
+    await page.locator('[data-testid=dry-run-result][data-ok=false]').waitFor();
+    expect(await page.getByTestId('save-plan-button').isDisabled()).to.equal(true);
+    await page.locator('[data-node=ask].border-error').waitFor(); // the error is drawn on its node
+    await screenshot(page, 'gui-plan-dry-run-errors');
+
+    await page.getByTestId('plan-json').fill(JSON.stringify(approvalPlan('gui-saved')));
+    await page.getByTestId('check-plan').click();
+    await page.locator('[data-testid=dry-run-result][data-ok=true]').waitFor();
+    await page.getByTestId('save-plan-button').click();
+    await page.waitForURL(/\/plans\/gui-saved\/v\/1$/);
+    const second = approvalPlan('gui-saved') as { name: string };
+    second.name = 'Publish the weekly report, v2';
+    await server.api('POST', '/api/plans', { plan: second });
+    await page.goto(`${server.baseUrl}/plans/gui-saved/v/1`);
+    await page.getByTestId('diff').click();
+    await page.getByTestId('plan-diff').getByText('Publish the weekly report, v2').waitFor();
+    await page.getByTestId('rollback').click();
+    await page.waitForURL(/\/plans\/gui-saved\/v\/3$/);
+    const { versions } = await server.api<{ versions: Array<{ version: number; active: boolean; origin: string }> }>('GET', '/api/plans/gui-saved/versions');
+    expect(versions.find((v) => v.active)).to.include({ version: 3 });
+    expect((await server.api<{ name: string }>('GET', '/api/plans/gui-saved')).name).to.equal('Publish the weekly report');
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+    await page.context().close();
+  });
+
   it('lets the operator be set and sends it with decisions', async () => {
     const { page } = await openPage(browser, `${server.baseUrl}/approvals`);
     await page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout: 15_000 });
