@@ -71,6 +71,17 @@ describe('approvals of a run that ended are withdrawn', function () {
     expect(list.stdout).to.contain('withdrawn (run failed)');
   });
 
+  it('a memory-mode run that waits for a person ends with its process: its approvals are withdrawn', async () => {
+    await writeFile(join(home.dir, 'memory.json'), `${JSON.stringify(twoApprovals('withdraw-memory'))}\n`);
+    const run = await runOrch(home.dir, ['run:auto', join(home.dir, 'memory.json'), '--memory']);
+    expect(run.code, run.stderr + run.stdout).to.equal(2);
+    const { pending, completed } = await files();
+    const mine = completed.filter((a) => a.withdrawal?.reason.includes('ran in memory mode'));
+    expect(mine).to.have.length(2);
+    expect(pending.filter((a) => a.runId === mine[0]!.runId)).to.deep.equal([]);
+    expect(mine[0]!.withdrawal!.runStatus).to.equal('waiting_approval');
+  });
+
   it('a cancelled run (through the server): both approvals leave the list, a decision gets 409 naming why', async () => {
     const server = OrchProcess.start(home.dir);
     try {

@@ -315,8 +315,13 @@ export class ExecutorRunService implements RunService {
     const open = await this.approvals.list().catch(() => []);
     for (const runId of new Set(open.map((a) => a.runId))) {
       const record = await this.records.read(runId).catch(() => undefined);
-      if (!record || !(FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) continue;
-      const reason = `run ${runId} had already ended ${record.status}${record.error ? ` (${record.error})` : ''}`;
+      if (!record) continue;
+      // A memory-mode run lives only in the process that ran it: once that process is gone, nothing can resume it.
+      const memoryGone = record.mode === 'memory' && !this.sessions.has(runId) && !(record.owner && isAlive(record.owner.pid));
+      if (!memoryGone && !(FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) continue;
+      const reason = memoryGone
+        ? `run ${runId} ran in memory mode and the process that ran it has ended; it cannot be resumed`
+        : `run ${runId} had already ended ${record.status}${record.error ? ` (${record.error})` : ''}`;
       await withdrawOpenApprovals(this.approvals, runId, record.status, reason, this.logger);
     }
   }
@@ -343,6 +348,13 @@ export class ExecutorRunService implements RunService {
   async stopAll(graceMs = STOP_GRACE_MS): Promise<void> {
     await Promise.all([...this.sessions.values()].map((session) => session.stop(graceMs)));
     await Promise.all([...this.sessions.values()].map((session) => session.env.live.idle()));
+    // A memory-mode run still waiting for a person ends with this process: its approvals are withdrawn.
+    for (const session of this.sessions.values()) {
+      const record = session.record;
+      if (record.mode !== 'memory' || (FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) continue;
+      const reason = `run ${record.runId} ran in memory mode and its process (pid ${process.pid}) stopped; it cannot be resumed`;
+      await withdrawOpenApprovals(this.approvals, record.runId, record.status, reason, this.logger);
+    }
     await this.checkpointer.flush();
     await this.journals.flushAll();
   }
