@@ -1,12 +1,9 @@
 import { inject, injectable } from 'inversify';
 import { KERNEL_VERSION, Paths, PluginCatalog, ProcessContext } from '../../kernel/index.js';
-import { type HttpRoute, type HttpRoutes } from './api/index.js';
 import { z } from 'zod';
+import { EVENTS_PATH, ServerStatusSchema, type HttpRoute, type HttpRoutes, type ServerStatus } from './api/index.js';
 import { GuiPanels } from './gui-panels.js';
 import { openApiDocument } from './openapi-document.js';
-import { ServerStatusSchema } from './api/index.js';
-import { type ServerStatus } from './api/index.js';
-import { EVENTS_PATH } from './event-stream.js';
 import { ServerInfo } from './server-info.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 

@@ -2,14 +2,13 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { describeError, type EventBus, type EventCatalog, type Logger, type OrchEvent, type Unsubscribe } from '../../kernel/index.js';
-import { type ServerInstance, type SnapshotMessage } from './api/index.js';
+import { EVENTS_PATH, type ServerInstance, type SnapshotMessage } from './api/index.js';
 import { EventJournal } from './event-journal.js';
 import { HttpError, toErrorReply } from './error-reply.js';
 import { checkRequestOrigin } from './request-origin.js';
 import type { SnapshotBuilder } from './snapshot-builder.js';
 import { TopicFilter } from './topic-filter.js';
 
-export const EVENTS_PATH = '/api/events';
 
 export interface EventStreamOptions {
   heartbeatMs: number;

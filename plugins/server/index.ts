@@ -1,4 +1,4 @@
-import { CliCommand, definePlugin, StartupBanner, StartupCheck } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventBus, EventCatalog, Logger, Paths, ProcessContext, StartupBanner, StartupCheck } from '../../kernel/index.js';
 import { HttpRoutes } from './api/index.js';
 import { ServerLink } from './api/index.js';
 import { ServerSettings, ServerSettingsSchema } from './server-settings.js';
@@ -6,11 +6,14 @@ import { ServerStartup } from './server-startup.js';
 import { GuiPanels } from './gui-panels.js';
 import { CoreRoutes } from './core-routes.js';
 import { HttpServerLink } from './http-server-link.js';
-import { OrchServer } from './orch-server.js';
+import type { OrchServer } from './orch-server.js';
 import { ServerFile } from './server-file.js';
 import { ServerInfo } from './server-info.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 import { StatusCommand } from './status-command.js';
+
+/** The listening server of `orch start`; koa and ws are imported only then, so CLI commands start fast. */
+let server: OrchServer | undefined;
 
 /**
  * Core plugin, loaded in every process: it binds `ServerLink` (how the CLI finds and calls the
@@ -31,19 +34,32 @@ export default definePlugin({
     bind(GuiPanels).toSelf();
     bind(CoreRoutes).toSelf();
     bind(HttpRoutes).toService(CoreRoutes);
-    bind(OrchServer).toSelf();
     bind(StatusCommand).toSelf();
     bind(CliCommand).toService(StatusCommand);
   },
 
   async start({ process, services }) {
     if (process.role !== 'server') return;
+    const { OrchServer } = await import('./orch-server.js');
+    server = new OrchServer(
+      services.get(ServerSettings),
+      services.get(Paths),
+      services.get(Logger),
+      services.get(EventBus),
+      services.get(ProcessContext),
+      services.get(ServerFile),
+      services.get(SnapshotBuilder),
+      services.get(ServerInfo),
+      services.get(EventCatalog),
+      services.get(GuiPanels),
+    );
     // `orch start` prints the URL once every plugin started; the log has it too.
-    await services.get<OrchServer>(OrchServer).start(services.getAll<HttpRoutes>(HttpRoutes).flatMap((r) => r.routes()));
+    await server.start(services.getAll<HttpRoutes>(HttpRoutes).flatMap((r) => r.routes()));
   },
 
   async stop({ process, services }) {
     if (process.role !== 'server') return;
-    await services.get<OrchServer>(OrchServer).stop();
+    await server?.stop();
+    server = undefined;
   },
 });

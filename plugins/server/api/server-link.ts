@@ -6,6 +6,9 @@ import { z } from 'zod';
  * server exists and work directly on the JSON files otherwise — and say which.
  */
 
+/** Path of the WebSocket event stream on the server. */
+export const EVENTS_PATH = '/api/events';
+
 /** `state/server.json`, written atomically by the server once it listens and removed on a graceful stop. */
 export const ServerLocationSchema = z.object({
   pid: z.number().int().positive(),
