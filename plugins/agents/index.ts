@@ -1,4 +1,4 @@
-import { CliCommand, definePlugin, EventContribution } from '../../kernel/index.js';
+import { CliCommand, definePlugin, EventContribution, StatusSection } from '../../kernel/index.js';
 import { HttpRoutes } from '../server/api/index.js';
 import { AgentEvents, AgentRegistry, ModelGateway } from './api/index.js';
 import { NodeAdapter } from '../plans/api/index.js';
@@ -18,6 +18,7 @@ import { AgentsShowCommand } from './commands/agents-show-command.js';
 import { AgentsValidateCommand } from './commands/agents-validate-command.js';
 import { MetaAgent } from './meta-agent.js';
 import { ModelClients } from './model-clients.js';
+import { ModelStatusSection } from './model-status-section.js';
 import { OpenAiModelGateway } from './openai-model-gateway.js';
 import { FileAgentRegistry } from './registry.js';
 
@@ -36,6 +37,8 @@ export default definePlugin({
     bind(ModelClients).toSelf();
     bind(OpenAiModelGateway).toSelf();
     bind(ModelGateway).toService(OpenAiModelGateway);
+    bind(ModelStatusSection).toSelf();
+    bind(StatusSection).toService(ModelStatusSection);
 
     bind(AgentBuilder).toSelf();
     bind(AgentInvoker).toSelf();

@@ -45,6 +45,9 @@ describe('demo-model: the offline demo model through the CLI and the server', fu
     const server = OrchProcess.start(home.dir, ['--plugins', 'business']);
     try {
       await server.ready(home.dir);
+      const status = await runOrch(['status', '--home', home.dir]);
+      expect(status.stdout).to.include('demo (demo/orch-demo-1) answers — canned answers labelled [demo model], not a real model');
+      expect(status.stdout).to.include(`provider "local" cannot be used: Model provider "local" at ${downURL} cannot be reached`);
       const run = await runOrch(['run:auto', 'triage', '--input', 'ticket=Please add a dark mode to the reports page, it would be nice.', '--json', '--home', home.dir]);
       expect(run.code, run.stderr + run.stdout).to.equal(0);
       const record = JSON.parse(run.stdout) as { status: string; nodes: Record<string, { status: string; outputSummary?: string }> };
