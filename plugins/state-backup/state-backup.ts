@@ -46,8 +46,8 @@ export interface RestoreReport {
 }
 
 /**
- * Backups as commands: `state:backup` packs `state/` (without locks, temp files, the CLI cache and
- * `server.json`), `config/`, `agents-config/` and `.codex/` (the operations log) into a dated tar.gz,
+ * Backups as commands: `state:backup` packs `state/` (without locks, temp files, the CLI cache,
+ * `server.json` and `secrets/`), `config/`, `agents-config/` and `.codex/` (the operations log) into a dated tar.gz,
  * read under the approvals, plans and operations-log locks so no shared file is caught mid-update, verified byte
  * for byte after it is written; `state:restore` refuses while a server runs and refuses an archive
  * with a file that does not parse, then swaps the archived `state/` in (keeping the old one aside).
@@ -278,7 +278,8 @@ async function filesUnder(dir: string, isState: boolean): Promise<string[]> {
     for (const entry of names.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(folder, entry.name);
       if (entry.name.endsWith('.lock') || (entry.name.startsWith('.') && entry.name.endsWith('.tmp'))) continue;
-      if (isState && folder === dir && (entry.name === 'cache' || entry.name === 'server.json')) continue;
+      // state/secrets holds the secret inputs of unfinished runs (mode 0600): never copied into an archive.
+      if (isState && folder === dir && (entry.name === 'cache' || entry.name === 'server.json' || entry.name === 'secrets')) continue;
       if (entry.isDirectory()) await walk(full);
       else if (entry.isFile()) out.push(full);
     }

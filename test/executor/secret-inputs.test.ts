@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { ApprovalStore } from '../../plugins/approvals/api/index.js';
 import { RunService, type RunRecord } from '../../plugins/executor/api/index.js';
 import { orchCli } from '../support/adapters-cli.js';
@@ -48,7 +49,7 @@ describe('executor: secret inputs', function () {
 
   async function leaks(): Promise<string[]> {
     const found: string[] = [];
-    for (const file of await filesUnder(home.dir, [join(home.dir, 'workspace'), join(home.dir, 'state', 'secrets')])) {
+    for (const file of await filesUnder(home.dir, [join(home.dir, 'workspace'), join(home.dir, 'state', 'secrets'), join(home.dir, 'backups')])) {
       if ((await readFile(file, 'utf8').catch(() => '')).includes(SECRET)) found.push(file);
     }
     return found;
@@ -70,6 +71,15 @@ describe('executor: secret inputs', function () {
     expect(JSON.stringify(request)).to.contain('[REDACTED]');
     await kernel.stop();
     expect(await leaks()).to.deep.equal([]);
+
+    // A backup taken while the run waits leaves the secrets file out.
+    const backup = await orchCli(home.dir, ['state:backup', '--to', join(home.dir, 'backups'), '--json']);
+    expect(backup.code, backup.stderr).to.equal(0);
+    for (const name of await readdir(join(home.dir, 'backups'))) {
+      const packed = gunzipSync(await readFile(join(home.dir, 'backups', name)));
+      expect(packed.includes(SECRET), name).to.equal(false);
+      expect(packed.includes('state/secrets/'), name).to.equal(false);
+    }
 
     // Another process decides and resumes: it reads the secret from the run's own file.
     const approve = await orchCli(home.dir, ['approvals:approve', request!.id, '--comment', 'go on']);
