@@ -133,8 +133,8 @@ export class FileApprovalStore implements ApprovalStore {
     return decided;
   }
 
-  async withdraw(runId: string, why: { reason: string; runStatus: string }): Promise<ApprovalRecord[]> {
-    const open = (book: ApprovalBook) => book.pending.filter((r) => r.runId === runId);
+  async withdraw(runId: string, why: { reason: string; runStatus: string; approvalIds?: readonly string[] }): Promise<ApprovalRecord[]> {
+    const open = (book: ApprovalBook) => book.pending.filter((r) => r.runId === runId && (why.approvalIds === undefined || why.approvalIds.includes(r.id)));
     // Look before locking: most runs end with nothing open, and the lock is shared with every process.
     if (open(await this.files.read()).length === 0) return [];
     const withdrawnAt = new Date().toISOString();
@@ -142,7 +142,7 @@ export class FileApprovalStore implements ApprovalStore {
       const found = open(book);
       if (found.length === 0) return { result: [] as CompletedRecord[] };
       const moved: CompletedRecord[] = found.map((r) => ({ ...r, withdrawal: { outcome: 'withdrawn', reason: why.reason, runStatus: why.runStatus, withdrawnAt } }));
-      return { book: { pending: book.pending.filter((r) => r.runId !== runId), completed: [...book.completed, ...moved] }, result: moved };
+      return { book: { pending: book.pending.filter((r) => !found.includes(r)), completed: [...book.completed, ...moved] }, result: moved };
     });
     for (const record of withdrawn) {
       this.audit.withdrawn(record);

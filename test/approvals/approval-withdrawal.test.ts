@@ -71,6 +71,22 @@ describe('approvals of a run that ended are withdrawn', function () {
     expect(list.stdout).to.contain('withdrawn (run failed)');
   });
 
+  it('a gate skipped with run:resume --skip-node: its approval is withdrawn at once, the run goes on', async () => {
+    const plan = { id: 'withdraw-on-skip', name: 'skip', goal: 'g', root: { id: 'seq', type: 'sequence', children: [approval('skipme'), approval('next')] } };
+    await writeFile(join(home.dir, 'skip.json'), `${JSON.stringify(plan)}\n`);
+    expect((await runOrch(home.dir, ['run:auto', join(home.dir, 'skip.json')])).code).to.equal(2);
+    const skipme = (await files()).pending.find((a) => a.nodeId === 'skipme')!;
+    const resumed = await runOrch(home.dir, ['run:resume', skipme.runId, '--skip-node', 'skipme']);
+    expect(resumed.code, resumed.stderr + resumed.stdout).to.equal(2);
+    const after = await files();
+    expect(after.pending.filter((a) => a.runId === skipme.runId).map((a) => a.nodeId)).to.deep.equal(['next']);
+    const withdrawn = after.completed.find((a) => a.id === skipme.id)!;
+    expect(withdrawn.withdrawal!.reason).to.contain('node skipme was skipped by');
+    const late = await runOrch(home.dir, ['approvals:approve', skipme.id]);
+    expect(late.code).to.equal(1);
+    expect(late.stderr).to.contain('was withdrawn');
+  });
+
   it('a memory-mode run that waits for a person ends with its process: its approvals are withdrawn', async () => {
     await writeFile(join(home.dir, 'memory.json'), `${JSON.stringify(twoApprovals('withdraw-memory'))}\n`);
     const run = await runOrch(home.dir, ['run:auto', join(home.dir, 'memory.json'), '--memory']);

@@ -62,7 +62,7 @@ export const ApprovalWithdrawalSchema = z.strictObject({
   outcome: z.literal('withdrawn'),
   /** E.g. `run run-… was cancelled by bob`. */
   reason: z.string().min(1),
-  /** The run's final status: `cancelled`, `failed` or `completed`. */
+  /** The run's status then: its final one (`cancelled`, `failed`, `completed`), or the one it had when the gate was skipped. */
   runStatus: z.string().min(1),
   withdrawnAt: z.string(),
 });
@@ -109,11 +109,12 @@ export interface ApprovalStore {
    */
   expireDue?(options?: { runId?: string; now?: Date }): Promise<ApprovalRecord[]>;
   /**
-   * The run ended (`runStatus`): its open requests move to `completed.json` with a withdrawal
+   * The run ended (`runStatus`), or went on without these requests (`approvalIds`: a gate skipped
+   * with `run:resume --skip-node`): its open requests (those named) move to `completed.json` with a withdrawal
    * (`outcome: "withdrawn"`, the reason and the run's final status) and `approval.withdrawn` is
    * published for each. Returns the withdrawn records (none when nothing was open). A decision
    * attempted afterwards is a `conflict` naming why.
    */
-  withdraw?(runId: string, why: { reason: string; runStatus: string }): Promise<ApprovalRecord[]>;
+  withdraw?(runId: string, why: { reason: string; runStatus: string; approvalIds?: readonly string[] }): Promise<ApprovalRecord[]>;
 }
 export const ApprovalStore = Symbol.for('orch.ApprovalStore');

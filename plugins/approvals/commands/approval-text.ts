@@ -17,7 +17,10 @@ export function relative(iso: string, now = Date.now()): string {
 
 /** One word or phrase for the state of a record, for tables. */
 export function statusOf(record: ApprovalRecord, now = Date.now()): string {
-  if (record.withdrawal) return `withdrawn (run ${record.withdrawal.runStatus})`;
+  if (record.withdrawal) {
+    const ended = ['cancelled', 'failed', 'completed'].includes(record.withdrawal.runStatus);
+    return ended ? `withdrawn (run ${record.withdrawal.runStatus})` : 'withdrawn (skipped)';
+  }
   const d = record.decision;
   if (d) return d.via === 'timeout' ? `${d.outcome} (timed out)` : `${d.outcome} by ${d.operator}`;
   if (record.escalatedAt) return 'ESCALATED, overdue';

@@ -381,6 +381,7 @@ export class ExecutorRunService implements RunService {
     const pauses = await session.pendingPauses();
     const resume: Record<string, unknown> = {};
     const handled = new Set<string>();
+    const skippedApprovals: string[] = [];
     for (const { interruptId, reason } of pauses) {
       const entry = record.nodes[reason.nodeId];
       if (reason.kind === 'approval') {
@@ -390,6 +391,7 @@ export class ExecutorRunService implements RunService {
           Object.assign(entry, { status: 'skipped', decidedBy: options.operator, finishedAt: new Date().toISOString() });
           resume[interruptId] = { skip: true, operator: options.operator };
           handled.add(reason.nodeId);
+          skippedApprovals.push(reason.approvalId);
         }
       } else if (entry && options.retryNode === reason.nodeId) {
         Object.assign(entry, { status: 'retrying', attemptsBeforeRetry: entry.attempts, decidedBy: options.operator });
@@ -425,6 +427,11 @@ export class ExecutorRunService implements RunService {
       const decision = options.retryNode === nodeId ? 'retry' : 'skip';
       this.logger.info(`Node ${nodeId} of run ${runId}: ${decision} decided by ${options.operator}`, { runId, nodeId, operator: options.operator });
       if (decision === 'skip') this.bus.publish({ type: 'node.skipped', runId, nodeId, reason: `skipped by ${options.operator}` });
+    }
+    // A gate skipped without a decision: nobody may decide its approval any more.
+    if (skippedApprovals.length > 0) {
+      const reason = `node ${options.skipNode} was skipped by ${options.operator} (run:resume --skip-node); run ${runId} goes on without it`;
+      await withdrawOpenApprovals(this.approvals, runId, record.status, reason, this.logger, skippedApprovals);
     }
     this.logger.info(`Run ${runId} resuming${Object.keys(resume).length ? ` (${Object.keys(resume).length} decision(s))` : ' from its last checkpoint'}`, {
       runId,

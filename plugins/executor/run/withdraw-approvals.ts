@@ -13,11 +13,13 @@ export async function withdrawOpenApprovals(
   runStatus: string,
   reason: string,
   logger: Logger,
+  /** Only these (a gate skipped while the run goes on); default: every open approval of the run. */
+  approvalIds?: readonly string[],
 ): Promise<void> {
   if (!approvals?.withdraw) return;
   try {
-    const withdrawn = await approvals.withdraw(runId, { reason, runStatus });
-    if (withdrawn.length > 0) logger.info(`Run ${runId} ended ${runStatus}: withdrew ${withdrawn.length} open approval(s) (${withdrawn.map((a) => a.id).join(', ')})`, { runId });
+    const withdrawn = await approvals.withdraw(runId, { reason, runStatus, ...(approvalIds ? { approvalIds } : {}) });
+    if (withdrawn.length > 0) logger.info(`Run ${runId} (${runStatus}): withdrew ${withdrawn.length} open approval(s) (${withdrawn.map((a) => a.id).join(', ')})`, { runId });
   } catch (error) {
     logger.warn(`Run ${runId} ended ${runStatus}, but its open approvals could not be withdrawn yet: ${describeError(error)}`, { runId });
   }
