@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import WebSocket from 'ws';
 import { freePort } from '../support/mcp-peers.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
 
@@ -62,6 +63,15 @@ describe('npm run dev: server with watch restart and the Vite dev server', funct
       const shared = await fetch(`${ui}/shared/react.js`);
       expect(shared.status).to.equal(200);
       expect(await shared.text()).to.include('/node_modules/.vite/deps/react.js');
+      const first = await new Promise<{ type: string }>((resolve, reject) => {
+        const socket = new WebSocket(`ws://127.0.0.1:${uiPort}/api/events`);
+        socket.once('message', (data) => {
+          resolve(JSON.parse(String(data)) as { type: string });
+          socket.close();
+        });
+        socket.once('error', reject);
+      });
+      expect(first.type, 'the events WebSocket through the proxy').to.equal('snapshot');
       const panels = await fetch(`${ui}/api/panels`);
       expect(panels.status).to.equal(200);
       const asset = await fetch(`${ui}/plugins/no-such-plugin/x.js`);
