@@ -14,6 +14,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
+    minify: true,
     lib: {
       entry: fileURLToPath(new URL('./src/index.tsx', import.meta.url)),
       formats: ['es'],
