@@ -2,6 +2,7 @@ import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { startOpenAiServer, textReply, type OpenAiTestServer } from '../support/agents-openai-server.js';
 import { EVERYTHING_SERVER, freePort, SAMPLE_SERVER } from '../support/mcp-peers.js';
 import { OrchProcess, runOrch } from '../support/server-process.js';
 import { createTestHome, type TestHome } from '../support/test-home.js';
@@ -74,6 +75,7 @@ describe('acceptance: the mission end to end (black-box, one shared server)', fu
   let home: TestHome;
   let server: OrchProcess | undefined;
   let workspace: string;
+  let scripted: OpenAiTestServer;
 
   async function startServer(): Promise<OrchProcess> {
     server = OrchProcess.start(home.dir, ['--plugins', 'business']);
@@ -111,7 +113,14 @@ describe('acceptance: the mission end to end (black-box, one shared server)', fu
     workspace = join(home.dir, 'workspace');
     const models = JSON.parse(await readFile(join(ROOT, 'config/models.json'), 'utf8')) as { providers: Record<string, { baseURL: string }> };
     models.providers.local!.baseURL = `http://127.0.0.1:${await freePort()}/v1`; // no model server: the demo model answers
+    // A second, scripted OpenAI-compatible provider that one agent names on purpose.
+    scripted = await startOpenAiServer({ respond: () => textReply('Scripted second opinion: ship it.') });
+    (models.providers as Record<string, unknown>).scripted = { baseURL: scripted.baseURL, api: 'chat_completions' };
     await home.writeConfig('models.json', models);
+    await writeFile(
+      join(home.dir, 'agents-config', 'second-opinion.json'),
+      `${JSON.stringify({ name: 'second-opinion', description: 'Gives a second opinion.', instructions: 'Give a one-line opinion.', model: { provider: 'scripted', name: 'test-model' }, riskLevel: 'low' }, null, 2)}\n`,
+    );
     await home.writeConfig('mcp.servers.json', {
       sample: { transport: 'stdio', command: 'node', args: [SAMPLE_SERVER], required: false },
       everything: { transport: 'stdio', command: 'node', args: [EVERYTHING_SERVER, 'stdio'], required: false },
@@ -122,10 +131,11 @@ describe('acceptance: the mission end to end (black-box, one shared server)', fu
 
   after(async () => {
     await server?.kill();
+    await scripted?.close();
     await home.cleanup();
   });
 
-  it('serial: a script, an agent on the demo model, the sample MCP server and server-everything, in order', async () => {
+  it('serial: a script, an agent on the demo model, one on a scripted provider, the sample MCP server and server-everything, in order', async () => {
     const { code, record, stderr } = await runPlan(
       plan(
         'serial',
@@ -135,18 +145,20 @@ describe('acceptance: the mission end to end (black-box, one shared server)', fu
           children: [
             script('prepare', 'echo prepare >> serial.ledger'),
             { id: 'summary', type: 'agent_invocation', agent: 'summarizer', input: 'Summarise:\n\nOrch runs plans on its own. People approve risky steps. State is JSON.' },
+            { id: 'opinion', type: 'agent_invocation', agent: 'second-opinion', input: '{{ nodes.summary.output }}' },
             { id: 'stats', type: 'mcp_tool', server: 'sample', tool: 'text_stats', args: { text: '{{ nodes.summary.output }}' } },
             { id: 'echo', type: 'mcp_tool', server: 'everything', tool: 'echo', args: { message: 'words={{ nodes.stats.structured.words }}' } },
-            { id: 'report', type: 'local_task', kind: 'file', params: { op: 'write', path: 'serial/report.md', content: '{{ nodes.summary.output }}\n{{ nodes.echo.text }}\n' } },
+            { id: 'report', type: 'local_task', kind: 'file', params: { op: 'write', path: 'serial/report.md', content: '{{ nodes.summary.output }}\n{{ nodes.opinion.output }} ({{ nodes.opinion.model.provider }})\n{{ nodes.echo.text }}\n' } },
           ],
         },
       ),
     );
     expect(code, stderr).to.equal(0);
     expect(record.status).to.equal('completed');
-    expect(Object.values(record.nodes).map((n) => n.status)).to.deep.equal(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(Object.values(record.nodes).map((n) => n.status)).to.deep.equal(Array(6).fill('succeeded'));
     const report = await readFile(join(workspace, 'serial/report.md'), 'utf8');
-    expect(report).to.equal('[demo model] Orch runs plans on its own. People approve risky steps. State is JSON.\nEcho: words=15\n');
+    expect(report).to.equal('[demo model] Orch runs plans on its own. People approve risky steps. State is JSON.\nScripted second opinion: ship it. (scripted)\nEcho: words=15\n');
+    expect(scripted.completions).to.have.length(1); // the agent that names its provider never falls back to the demo model
     expect(await lines(join(workspace, 'serial.ledger'))).to.deep.equal(['prepare']);
   });
 
