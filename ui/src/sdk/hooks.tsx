@@ -80,8 +80,9 @@ export interface ApiState<T> {
 }
 
 /**
- * GETs `path` (null: nothing) and keeps it fresh: again after every reconnection, and (debounced)
- * after live events matching `refreshOn`. Keeps the last data while reloading.
+ * GETs `path` (null: nothing) and keeps it fresh: again after every reconnection, and at most once
+ * per `debounceMs` (default 150) while live events matching `refreshOn` arrive. Keeps the last data
+ * while reloading.
  */
 export function useApi<T>(path: string | null, options: { refreshOn?: EventFilter; debounceMs?: number } = {}): ApiState<T> {
   const epoch = useRefreshEpoch();
@@ -94,9 +95,13 @@ export function useApi<T>(path: string | null, options: { refreshOn?: EventFilte
   });
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // Throttled, not debounced: a steady stream of events (a busy run) still refreshes every interval.
   useEvents(options.refreshOn ?? [], () => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(reload, options.debounceMs ?? 150);
+    if (timer.current !== undefined) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      reload();
+    }, options.debounceMs ?? 150);
   });
   useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => {

@@ -43,7 +43,7 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   const [now, setNow] = useState(Date.now());
 
   useEffect(() => {
-    if (fetched) store.load(fetched.nodes ?? {});
+    if (fetched) store.load(fetched.nodes ?? {}, fetched.updatedAt);
   }, [fetched, store]);
   useEffect(() => {
     if (timeline.data?.nodes) store.loadTimeline(timeline.data.nodes);
@@ -66,8 +66,10 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
     const status = RUN_EVENT_STATUS[event.type];
     if (status) setLive({ status, time: event.time });
     store.apply(event);
-    clearTimeout(reloadTimer.current);
+    // Throttled: during a busy run the record is read again every 250 ms, not only once it goes quiet.
+    if (reloadTimer.current !== undefined) return;
     reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = undefined;
       run.reload();
       timeline.reload();
     }, 250);

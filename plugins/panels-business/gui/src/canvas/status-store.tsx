@@ -69,10 +69,18 @@ export class NodeStatusStore {
     for (const id of members) this.notify(id);
   }
 
-  /** Replaces every state with the run record's (called when the record is read again). */
-  load(nodes: Record<string, NodeRunState>): void {
+  /** When a live event last set each node's state. */
+  private readonly eventTimes = new Map<string, string>();
+
+  /**
+   * Takes the run record's states (called whenever the record is read again), except for nodes a
+   * live event changed after the record was written (`asOf`, its updatedAt): the record catches up.
+   */
+  load(nodes: Record<string, NodeRunState>, asOf?: string): void {
     const ids = new Set([...this.states.keys(), ...Object.keys(nodes)]);
     for (const id of ids) {
+      const eventTime = this.eventTimes.get(id);
+      if (asOf !== undefined && eventTime !== undefined && eventTime > asOf) continue;
       const next = nodes[id];
       const previous = this.states.get(id);
       if (next === previous) continue;
@@ -124,6 +132,7 @@ export class NodeStatusStore {
         return;
     }
     this.states.set(id, next);
+    this.eventTimes.set(id, event.time);
     this.notify(id);
   }
 }
