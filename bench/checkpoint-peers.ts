@@ -8,7 +8,7 @@
 //    checkpoint log and the run record for Orch, the database and its WAL for SQLite) — target flat
 //    from 100 to 1000 nodes;
 //  - fsyncs per step of each side, counted by strace (fsync + fdatasync) on one run per size in a
-//    child process, minus a child that only starts up — target ≤ 1.5 for Orch;
+//    child process, minus a child that only starts up (and stores the plan) — target ≤ 1.5 for Orch;
 //  - Orch memory mode against the same chain with MemorySaver (target ≤ 1.1×).
 // Medians over alternating rounds (BENCH_PEER_ROUNDS, default 3), so every side sees the same machine.
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { PlanStore, type PlanDocument } from '../plugins/plans/api/index.js';
 
 const SIZES = (process.env.BENCH_PEER_SIZES ?? '100,500,1000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
-/** Set in the child processes strace watches: `<side>:<nodes>` (nodes 0: start-up only). */
+/** Set in the child processes strace watches: `<side>:<nodes>:<run>` (run 0: start-up and plan only). */
 const ONE = process.env.BENCH_PEER_ONE;
 
 type Side = 'orch-json' | 'sqlite' | 'orch-memory' | 'memory';
@@ -114,13 +114,13 @@ async function once(side: Side, nodes: number): Promise<Measure> {
   return { ms, cpuMs: (used.user + used.system) / 1000, bytes: written };
 }
 
-/** fsync + fdatasync calls of a child process doing one run of `side` (strace -c). */
-function fsyncsOf(side: Side, nodes: number): number | undefined {
-  const out = join(home, `strace-${side}-${nodes}.txt`);
+/** fsync + fdatasync calls of a child process doing one run of `side` (strace -c), or only what precedes it. */
+function fsyncsOf(side: Side, nodes: number, run: boolean): number | undefined {
+  const out = join(home, `strace-${side}-${nodes}-${run}.txt`);
   const result = spawnSync(
     'strace',
     ['-f', '-c', '-o', out, '-e', 'trace=fsync,fdatasync', process.execPath, '--import', 'tsx/esm', fileURLToPath(import.meta.url)],
-    { env: { ...process.env, BENCH_PEER_ONE: `${side}:${nodes}` }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: { ...process.env, BENCH_PEER_ONE: `${side}:${nodes}:${run ? 1 : 0}` }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   if (result.status !== 0 || !existsSync(out)) return undefined;
   let calls = 0;
@@ -135,12 +135,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 try {
   if (ONE) {
-    const [side, count] = ONE.split(':') as [Side, string];
+    const [side, count, run] = ONE.split(':') as [Side, string, string];
     const nodes = Number(count);
-    if (nodes > 0) {
-      if (side.startsWith('orch')) await plans.save(sequencePlan(nodes), { operator: 'bench' });
-      await once(side, nodes);
-    }
+    if (side.startsWith('orch')) await plans.save(sequencePlan(nodes), { operator: 'bench' });
+    if (run === '1') await once(side, nodes);
   } else {
     const load = loadavg()[0]!;
     for (const nodes of [50, ...SIZES]) await plans.save(sequencePlan(nodes), { operator: 'bench' });
@@ -161,11 +159,11 @@ try {
       }
     }
     const fsyncs = new Map<string, number | undefined>();
-    const baseline = { 'orch-json': fsyncsOf('orch-json', 0), sqlite: fsyncsOf('sqlite', 0) };
     for (const nodes of SIZES) {
       for (const side of ['orch-json', 'sqlite'] as const) {
-        const total = fsyncsOf(side, nodes);
-        fsyncs.set(`${side}:${nodes}`, total === undefined || baseline[side] === undefined ? undefined : total - baseline[side]!);
+        const total = fsyncsOf(side, nodes, true);
+        const before = fsyncsOf(side, nodes, false);
+        fsyncs.set(`${side}:${nodes}`, total === undefined || before === undefined ? undefined : total - before);
       }
     }
 
