@@ -1,33 +1,9 @@
-import { z } from 'zod';
 import { OrchError } from '../../kernel/index.js';
-import type { ApprovalRecord } from './api/index.js';
+import type { ApprovalHistoryItem, ApprovalHistoryPage, ApprovalHistoryQuery, ApprovalRecord } from './api/index.js';
 import { shownApproval } from './approval-preview.js';
 
-/** Approvals per page when `limit` is not given, and the most one page holds. */
+/** Approvals per page when `limit` is not given (`HISTORY_PAGE_MAX` is the most one page holds). */
 export const HISTORY_PAGE_DEFAULT = 50;
-export const HISTORY_PAGE_MAX = 500;
-
-/** Query of `GET /api/approvals/history`. */
-export const ApprovalHistoryQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().positive().max(HISTORY_PAGE_MAX).optional(),
-  /** The `nextCursor` of the previous page: approvals settled before its last one. */
-  before: z.string().min(1).optional(),
-  runId: z.string().min(1).optional(),
-  planId: z.string().min(1).optional(),
-  /** `approved`, `rejected` or `withdrawn` (the run ended first); several comma-separated. */
-  outcome: z.string().optional(),
-  /** Who decided. */
-  operator: z.string().min(1).optional(),
-});
-export type ApprovalHistoryQuery = z.output<typeof ApprovalHistoryQuerySchema>;
-
-/** An approval in the history: the record without its context preview, long prompt and title cut (`GET /api/approvals/:id` has it all). */
-export type ApprovalHistoryItem = Omit<ApprovalRecord, 'context'> & { outcome: string; settledAt: string };
-
-export interface ApprovalHistoryPage {
-  approvals: ApprovalHistoryItem[];
-  nextCursor: string | null;
-}
 
 /** When and how a completed approval was settled (a decision, or a withdrawal when its run ended first). */
 function settlementOf(record: ApprovalRecord): { at: string; outcome: string; operator?: string } | undefined {

@@ -2,3 +2,4 @@
 export * from './approval.js';
 export * from './approval-events.js';
 export * from './human-approval-node.js';
+export * from './approval-routes.js';

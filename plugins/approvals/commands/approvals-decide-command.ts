@@ -1,7 +1,8 @@
 import { inject, injectable } from 'inversify';
 import type { CliCommand, CommandIO } from '../../../kernel/index.js';
 import type { ApprovalRecord } from '../api/index.js';
-import { ApprovalAccess, type ApprovalsView } from './approval-access.js';
+import type { AccessVia } from '../../server/api/index.js';
+import { ApprovalAccess } from './approval-access.js';
 
 /**
  * `orch approvals:approve <id>` and `orch approvals:reject <id>`: one decision, through the server
@@ -27,7 +28,7 @@ abstract class DecideCommand implements CliCommand {
   }
 }
 
-function confirmation(record: ApprovalRecord, view: ApprovalsView): string {
+function confirmation(record: ApprovalRecord, view: { readonly via: AccessVia }): string {
   const d = record.decision!;
   const verb = d.outcome === 'approved' ? 'Approved' : 'Rejected';
   const lines = [`${verb} ${record.id} — "${record.title}" (run ${record.runId}, node ${record.nodeId}) as ${d.operator}${d.comment ? `: ${d.comment}` : ''}.`];

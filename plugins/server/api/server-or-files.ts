@@ -19,6 +19,8 @@ export interface AccessChoice<V extends object> {
    * then, saying so (true for file-backed views; false where only the server can do the work).
    */
   fallBackWhenRoutesMissing?: boolean;
+  /** The plugin behind the routes, named when a server runs without it. */
+  plugin?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function serverOrLocal<V extends object>(io: CommandIO, link: Serve
           return await (member as (...a: unknown[]) => unknown).apply(target, args);
         } catch (error) {
           if (!(isOrchError(error) && error.code === 'not_found' && error.message.startsWith('No route '))) throw error;
-          io.notice(`(the Orch server at ${location.baseUrl} runs without this plugin — ${choice.localNotice} instead)`);
+          io.notice(`(the Orch server at ${location.baseUrl} runs without the ${choice.plugin ?? 'needed'} plugin — ${choice.localNotice} instead)`);
           fallback = choice.local();
           return (Reflect.get(fallback, key) as (...a: unknown[]) => unknown).apply(fallback, args);
         }
