@@ -44,6 +44,8 @@ export function readOffer(system: string): DesignOffer {
       } else if (tool && alias) offer.tools.get(alias)!.add(tool[1]!);
     }
   }
+  // A prompt laid out differently than expected: assume the kinds every business install has.
+  if (offer.leafKeys.size === 0) for (const key of ['local_task:file', 'human_approval']) offer.leafKeys.add(key);
   return offer;
 }
 

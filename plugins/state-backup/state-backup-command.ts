@@ -18,13 +18,17 @@ export class StateBackupCommand implements CliCommand {
       io.printJson(report);
       return 0;
     }
-    io.out(`Wrote ${report.archive} (${report.files} files, ${kib(report.bytes)}, verified; sha256 ${report.sha256.slice(0, 16)}…)`);
+    io.out(`Wrote ${report.archive} (${files(report.files)}, ${kib(report.bytes)}, verified; sha256 ${report.sha256.slice(0, 16)}…)`);
     io.out(`Keeping the newest ${report.kept} state archives${report.removed.length ? `; removed ${report.removed.length}: ${report.removed.map((r) => r.split('/').pop()).join(', ')}` : ''}.`);
-    if (report.logs.status === 'written') io.out(`Logs of this week: ${report.logs.archive} (${report.logs.files} files, ${kib(report.logs.bytes ?? 0)}).`);
+    if (report.logs.status === 'written') io.out(`Logs of this week: ${report.logs.archive} (${files(report.logs.files ?? 0)}, ${kib(report.logs.bytes ?? 0)}).`);
     else if (report.logs.status === 'exists') io.out(`Logs of this week are already in ${report.logs.archive}.`);
     for (const warning of report.warnings) io.err(`Warning: ${warning}`);
     return 0;
   }
+}
+
+function files(n: number): string {
+  return `${n} file${n === 1 ? '' : 's'}`;
 }
 
 function kib(bytes: number): string {
