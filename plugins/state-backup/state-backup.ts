@@ -136,6 +136,8 @@ export class StateBackup {
         previousState = previous;
       }
       await rename(join(staging, 'state'), this.paths.stateDir);
+      // Secrets are never archived: the current ones (of runs still waiting) stay with the home.
+      if (previousState && (await isFolder(join(previousState, 'secrets')))) await rename(join(previousState, 'secrets'), join(this.paths.stateDir, 'secrets'));
     } catch (error) {
       throw this.writeFailure(this.paths.stateDir, error, 'restore', previousState);
     } finally {

@@ -145,6 +145,8 @@ describe('state-backup: orch state:backup and state:restore', function () {
     expect(rejected.stderr).to.include('was not restored — nothing changed: state/runs/run-1.json: does not parse as JSON');
     expect(await readFile(join(home.dir, 'state', 'runs', 'run-2.json'), 'utf8')).to.equal('{"runId":"run-2"}\n');
 
+    await mkdir(join(home.dir, 'state', 'secrets'), { recursive: true });
+    await writeFile(join(home.dir, 'state', 'secrets', 'run-2.json'), '{"token":"s"}\n');
     const restored = await runOrch(['state:restore', archive, '--json', '--home', home.dir]);
     expect(restored.code, restored.stderr).to.equal(0);
     const report = JSON.parse(restored.stdout) as { files: number; previousState: string };
@@ -154,5 +156,6 @@ describe('state-backup: orch state:backup and state:restore', function () {
     expect(after).not.to.have.property(join('runs', 'run-2.json'));
     expect(await readFile(join(home.dir, 'agents-config', 'summarizer.json'), 'utf8')).to.equal('{"name":"summarizer"}\n');
     expect((await stat(join(report.previousState, 'runs', 'run-2.json'))).isFile()).to.equal(true);
+    expect(await readFile(join(home.dir, 'state', 'secrets', 'run-2.json'), 'utf8'), 'secrets are never archived: the current ones stay').to.equal('{"token":"s"}\n');
   });
 });
