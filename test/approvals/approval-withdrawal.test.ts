@@ -17,6 +17,7 @@ const twoApprovals = (planId: string) => ({
 interface StoredApproval {
   id: string;
   runId: string;
+  planId: string;
   nodeId: string;
   decision?: { outcome: string };
   withdrawal?: { outcome: string; reason: string; runStatus: string; withdrawnAt: string };
@@ -104,7 +105,7 @@ describe('approvals of a run that ended are withdrawn', function () {
       const location = await server.ready(home.dir);
       const run = await runOrch(home.dir, ['run:auto', join(home.dir, 'cancel.json')]);
       expect(run.code, run.stderr + run.stdout).to.equal(2);
-      const open = (await files()).pending;
+      const open = (await files()).pending.filter((a) => a.planId === 'withdraw-on-cancel');
       expect(open).to.have.length(2);
       const runId = open[0]!.runId;
       const events: string[] = [];
@@ -114,7 +115,7 @@ describe('approvals of a run that ended are withdrawn', function () {
 
       const cancel = await runOrch(home.dir, ['run:cancel', runId]);
       expect(cancel.code, cancel.stderr).to.equal(0);
-      const list = await runOrch(home.dir, ['approvals:list', '--json']);
+      const list = await runOrch(home.dir, ['approvals:list', '--run', runId, '--json']);
       expect(JSON.parse(list.stdout).approvals).to.deep.equal([]);
       const { completed } = await files();
       for (const request of open) {
