@@ -183,6 +183,22 @@ function toFlow(laidOut: LaidOutNode[], toggle: (id: string) => void): CanvasNod
   }));
 }
 
+/**
+ * Where a plan too big for the view opens (zoom 1, top): centred when it is only a little wider than
+ * the view; otherwise on the plan's first steps — the chain of first children from the root — with
+ * as many of the groups around them as fit, so their titles are on screen rather than off to the left.
+ */
+function openingX(nodes: LaidOutNode[], planWidth: number, viewWidth: number): number {
+  if (planWidth <= viewWidth * 1.5) return Math.round((viewWidth - planWidth) / 2);
+  const path: LaidOutNode[] = nodes.length ? [nodes[0]!] : [];
+  for (let i = 1; i < nodes.length && nodes[i]!.parentId === path.at(-1)!.id; i++) path.push(nodes[i]!);
+  const focus = path.at(-1);
+  if (!focus) return 24;
+  const room = viewWidth - focus.width - 48;
+  const left = path.find((n) => n.absX >= focus.absX - room) ?? focus;
+  return Math.round(24 - left.absX);
+}
+
 export interface PlanCanvasProps {
   root: LayoutPlanNode;
   store?: NodeStatusStore;
@@ -222,7 +238,7 @@ export function PlanCanvas({ root, store, onSelect, className }: PlanCanvasProps
   // A plan that fits opens whole; a bigger one opens at zoom 1 on its top, centred (never a speck).
   const fits = box !== null && layout.width + 48 <= box.width && layout.height + 32 <= box.height;
   const small = box !== null && layout.width * 0.6 <= box.width && layout.height * 0.6 <= box.height;
-  const viewport = { x: box ? Math.round((box.width - layout.width) / 2) : 24, y: 16, zoom: 1 };
+  const viewport = { x: box ? openingX(layout.nodes, layout.width, box.width) : 24, y: 16, zoom: 1 };
   return (
     <StatusContext.Provider value={store ?? null}>
       <div ref={wrapper} className={className ?? 'h-[560px] w-full rounded-box border border-base-300 bg-base-100'} data-testid="plan-canvas" data-nodes={layout.nodes.length}>
