@@ -265,35 +265,29 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       }
     }
 
+    // Any other put (the first of a process, a fork): the whole document, patched against the
+    // parent's when the log holds it.
     const encoded = new Map<string, SerializedValue>();
-    for (let pass = 0; pass < 2; pass++) {
-      const parentDoc = this.parentDocOf(thread, ns, parentId);
-      // Values of the channels that changed (newVersions); the others are the parent's, when it
-      // holds the same version of them (as LangGraph's savers do, a value is stored per version).
-      for (const channel of present) {
-        if (encoded.has(channel) || !changed.has(channel)) continue;
-        encoded.set(channel, await this.encode(channelValues[channel]));
-      }
-      if (this.threads.get(threadId) !== thread) throw new OrchError('conflict', `Run ${threadId}'s checkpoints were deleted or reloaded while a checkpoint was being stored`);
-      const parentNow = this.parentDocOf(thread, ns, parentId);
-      if (pass === 0 && parentDoc && !parentNow) continue; // the parent went away meanwhile
-      const values: Record<string, SerializedValue> = {};
-      const parentVersions = (parentNow?.checkpoint.channel_versions ?? {}) as ChannelVersions;
-      for (const channel of present) {
-        const value = encoded.get(channel) ?? (parentVersions[channel] === checkpoint.channel_versions?.[channel] ? parentNow?.values[channel] : undefined);
-        if (value !== undefined) values[channel] = value;
-      }
-      const doc: CheckpointDoc = { checkpoint: rest as unknown as Record<string, unknown>, values, metadata: metadataValue };
-      const entry = this.addCheckpoint(thread, ns, checkpoint.id, parentId, doc, parentNow ? parentId : undefined, parentNow);
-      // This checkpoint becomes the document later steps are patched against (a copy of its own).
-      thread.heads.set(ns, { id: checkpoint.id, doc: JSON.parse(JSON.stringify(doc)) as CheckpointDoc });
-      this.rememberLive(thread, ns, channelValues, versions, changed);
-      const written = this.appendTo(thread, this.lineOf(entry), true);
-      queued();
-      await written;
-      return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
+    // Values of the channels that changed (newVersions); the others are the parent's, when it holds
+    // the same version of them (as LangGraph's savers do, a value is stored per version).
+    for (const channel of present) if (changed.has(channel)) encoded.set(channel, await this.encode(channelValues[channel]));
+    if (this.threads.get(threadId) !== thread) throw new OrchError('conflict', `Run ${threadId}'s checkpoints were deleted or reloaded while a checkpoint was being stored`);
+    const parentDoc = this.parentDocOf(thread, ns, parentId);
+    const values: Record<string, SerializedValue> = {};
+    const parentVersions = (parentDoc?.checkpoint.channel_versions ?? {}) as ChannelVersions;
+    for (const channel of present) {
+      const value = encoded.get(channel) ?? (parentVersions[channel] === versions[channel] ? parentDoc?.values[channel] : undefined);
+      if (value !== undefined) values[channel] = value;
     }
-    throw new OrchError('internal', `Could not store checkpoint ${checkpoint.id} of ${threadId}: its parent kept changing`);
+    const doc: CheckpointDoc = { checkpoint: rest as unknown as Record<string, unknown>, values, metadata: metadataValue };
+    const entry = this.addCheckpoint(thread, ns, checkpoint.id, parentId, doc, parentDoc ? parentId : undefined, parentDoc);
+    // This checkpoint becomes the document later steps are patched against (a copy of its own).
+    thread.heads.set(ns, { id: checkpoint.id, doc: JSON.parse(JSON.stringify(doc)) as CheckpointDoc });
+    this.rememberLive(thread, ns, channelValues, versions, changed);
+    const written = this.appendTo(thread, this.lineOf(entry), true);
+    queued();
+    await written;
+    return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
