@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inject, injectable, optional } from 'inversify';
 import { EventBus, ProcessContext, type CommandIO } from '../../../kernel/index.js';
 import { RunService, type RunCheckpointInfo, type RunListItem, type RunListPage, type RunRecord } from '../api/index.js';
-import { ServerLink } from '../../server/api/index.js';
+import { ServerLink, subscribeToEvents } from '../../server/api/index.js';
 import { pageOfRuns, RUN_PAGE_MAX } from '../http/run-list-page.js';
 import { dim } from './run-text.js';
 
@@ -22,8 +21,21 @@ export interface RunsView {
   history(runId: string): Promise<RunCheckpointInfo[]>;
 }
 
-/** How often a command following a run on the server asks for its record. */
+/** How often a command following a run on the server asks for its record when no event stream is open. */
 const POLL_MS = 250;
+/** With the event stream open, the record is still fetched this often in case an event was missed. */
+const SAFETY_RECHECK_MS = 2000;
+
+/** Waits until `arm`'s resolver is called or `ms` pass, leaving no timer behind. */
+function wakeOrTimeout(arm: (resolve: () => void) => void, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    arm(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 /**
  * Picks how a `run:*` command works and says so on stderr: through a running Orch server (which
@@ -85,45 +97,52 @@ export class RunAccess {
 function remoteView(link: ServerLink): RunsView {
   const enc = encodeURIComponent;
   const get = async (runId: string) => (await link.request<{ run: RunRecord }>('GET', `/runs/${enc(runId)}`)).run;
-  /** Polls a run the server executes until it stops running. */
-  const followUntilSettled = async (record: RunRecord, onProgress: (r: RunRecord) => void): Promise<RunRecord> => {
-    let current = record;
-    onProgress(current);
-    while (current.status === 'running') {
-      await sleep(POLL_MS);
-      current = await get(record.runId);
+  /**
+   * Starts or resumes a run on the server and follows it until it stops running: the record is
+   * fetched again whenever the event stream says something happened to the run (subscribed before
+   * the request, so nothing falls between), with a slow re-check as a safety net — or by polling
+   * when the stream cannot be opened.
+   */
+  const followUntilSettled = async (begin: () => Promise<RunRecord>, onProgress: (r: RunRecord) => void): Promise<RunRecord> => {
+    let runId: string | undefined;
+    let changed = false;
+    let wake: (() => void) | undefined;
+    const location = await link.locate();
+    const subscription = location
+      ? await subscribeToEvents(location, ['run', 'node'], (event) => {
+          if ('runId' in event && event.runId === runId) {
+            changed = true;
+            wake?.();
+          }
+        }).catch(() => undefined)
+      : undefined;
+    const streaming = subscription ? await subscription.ready.then(() => true, () => false) : false;
+    try {
+      let current = await begin();
+      runId = current.runId;
       onProgress(current);
+      while (current.status === 'running') {
+        if (!changed) await wakeOrTimeout((resolve) => (wake = resolve), streaming ? SAFETY_RECHECK_MS : POLL_MS);
+        changed = false;
+        current = await get(current.runId);
+        onProgress(current);
+      }
+      return current;
+    } finally {
+      subscription?.close();
     }
-    return current;
   };
   return {
     via: 'server',
-    async start(plan, options, onProgress) {
+    start(plan, options, onProgress) {
       const body = { ...plan, inputs: options.inputs, inputsAsText: true, memory: options.memory, wait: false };
-      const { run } = await link.request<{ run: RunRecord }>('POST', '/runs', body);
-      return followUntilSettled(run, onProgress);
+      return followUntilSettled(async () => (await link.request<{ run: RunRecord }>('POST', '/runs', body)).run, onProgress);
     },
-    async resume(runId, options, onProgress) {
-      // The request answers when the run settles; meanwhile the record is polled for progress.
-      let settled = false;
-      const request = link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/resume`, { ...options, wait: true }).finally(() => {
-        settled = true;
-      });
-      const poll = (async () => {
-        while (!settled) {
-          await sleep(POLL_MS);
-          const record = settled ? undefined : await get(runId).catch(() => undefined);
-          if (record && !settled) onProgress(record);
-        }
-      })();
-      const { run } = await request;
-      await poll;
-      onProgress(run);
-      return run;
+    resume(runId, options, onProgress) {
+      return followUntilSettled(async () => (await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/resume`, { ...options, wait: false })).run, onProgress);
     },
-    async replay(runId, options, onProgress) {
-      const { run } = await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/replay`, { from: options.from, wait: false });
-      return followUntilSettled(run, onProgress);
+    replay(runId, options, onProgress) {
+      return followUntilSettled(async () => (await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/replay`, { from: options.from, wait: false })).run, onProgress);
     },
     get,
     async list(filter) {

@@ -3,3 +3,4 @@ export * from './server-link.js';
 export * from './api-client.js';
 export * from './server-or-files.js';
 export * from './http-routes.js';
+export * from './event-subscription.js';
