@@ -264,7 +264,7 @@ export class RunSession {
     this.running = (async () => {
       try {
         record.owner = { pid: process.pid, host: hostname(), role: this.options.role, since: new Date().toISOString() };
-        Object.assign(record, { status: 'running', error: undefined, finishedAt: undefined, waitingFor: undefined });
+        Object.assign(record, { status: 'running', error: undefined, finishedAt: undefined, waitingFor: undefined, queued: undefined });
         // JSON mode: the record names its owner before anything runs. Memory mode writes at the end only.
         if (record.mode === 'json') await this.options.live.save();
         else await this.options.live.changed();
@@ -297,7 +297,7 @@ export class RunSession {
       else waitingFor.attention.push({ nodeId: reason.nodeId, error: reason.error });
     }
     const status = waitingFor.attention.length > 0 ? 'needs_attention' : 'waiting_approval';
-    Object.assign(record, { status, waitingFor, owner: undefined });
+    Object.assign(record, { status, waitingFor, owner: undefined, queued: undefined });
     await this.options.live.save();
     for (const item of waitingFor.attention) this.options.bus.publish({ type: 'run.needs_attention', ...ref, nodeId: item.nodeId, error: item.error });
     const reason = [
@@ -356,7 +356,7 @@ export class RunSession {
         closeOpenAttempt(node, leftover, now);
       }
     }
-    Object.assign(record, { status, error, finishedAt: now, owner: undefined, waitingFor: undefined });
+    Object.assign(record, { status, error, finishedAt: now, owner: undefined, waitingFor: undefined, queued: undefined });
     await this.saveQuietly();
     const cancelled = this.abort.signal.reason instanceof RunCancelled ? ` by ${this.abort.signal.reason.operator}` : '';
     const reason =
