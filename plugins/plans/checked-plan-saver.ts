@@ -1,35 +1,20 @@
 import { inject, injectable } from 'inversify';
 import { OrchError, isOrchError } from '../../kernel/index.js';
-import { NodeAdapterRegistry, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument } from './api/index.js';
+import { NodeAdapterRegistry, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument, type CheckedSave, type PlanSaver } from './api/index.js';
 import { diffValues } from './plan-diff.js';
 import { allIssues } from './validation/dry-run-validator.js';
 import { describeIssue } from './validation/issue-text.js';
 import { parseJsonText } from './validation/json-text.js';
 
-export interface CheckedSaveOptions {
-  operator: string;
-  origin?: string;
-  /** Save over a newer version than the document was edited from. */
-  force?: boolean;
-  /** Dry-run first and refuse a plan with errors (default true); false checks the schema only. */
-  check?: boolean;
-  source?: string;
-}
-
-export interface CheckedSave {
-  plan: Plan;
-  /** The dry run, when one was made. */
-  report?: DryRunReport;
-  /** True when the content equals the active version's, so no version was added (`plan` is that version). */
-  unchanged?: boolean;
-}
+export type CheckedSaveOptions = Parameters<PlanSaver['save']>[1];
+export type { CheckedSave };
 
 /**
  * Saving as people and the Designer do it: dry run first, store only a plan without errors. The
  * refusal carries the whole report (`details.report`) so the CLI and the GUI can show the tree.
  */
 @injectable()
-export class CheckedPlanSaver {
+export class CheckedPlanSaver implements PlanSaver {
   constructor(
     @inject(PlanStore) private readonly store: PlanStore,
     @inject(PlanValidator) private readonly validator: PlanValidator,

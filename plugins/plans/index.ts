@@ -1,6 +1,6 @@
 import { CliCommand, definePlugin, EventContribution } from '../../kernel/index.js';
 import { HttpRoutes } from '../server/api/index.js';
-import { NodeAdapterRegistry, PlanEvents, PlanStore, PlanValidator } from './api/index.js';
+import { NodeAdapterRegistry, PlanEvents, PlanSaver, PlanStore, PlanValidator } from './api/index.js';
 import { CheckedPlanSaver } from './checked-plan-saver.js';
 import { ExamplePlansSeeder } from './example-plans-seeder.js';
 import { PlanAccess } from './commands/plan-access.js';
@@ -55,6 +55,7 @@ export default definePlugin({
     bind(PlanValidator).toService(DryRunValidator);
     bind(NodeTypeCatalog).toSelf();
     bind(CheckedPlanSaver).toSelf();
+    bind(PlanSaver).toService(CheckedPlanSaver);
     bind(PlanAccess).toSelf();
     bind(DesignCatalogReader).toSelf();
     bind(PlanDesigner).toSelf();

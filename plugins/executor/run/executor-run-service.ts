@@ -580,13 +580,6 @@ function snapshot(record: RunRecord): RunRecord {
   return structuredClone(record);
 }
 
-function sameContent(stored: Plan, document: PlanDocument): boolean {
-  const strip = (p: Record<string, unknown>) => {
-    const { version: _v, createdAt: _c, createdBy: _b, $schema: _s, ...rest } = p;
-    return JSON.stringify(rest);
-  };
-  return strip(stored as unknown as Record<string, unknown>) === strip(document as unknown as Record<string, unknown>);
-}
 
 function pickCheckpoint(history: RunCheckpointInfo[], from: string | undefined, runId: string): RunCheckpointInfo {
   if (from === undefined) return history[history.length - 1]!;

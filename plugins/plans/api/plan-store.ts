@@ -47,6 +47,24 @@ export interface PlanStore {
 }
 export const PlanStore = Symbol.for('orch.PlanStore');
 
+/** What a checked save answers: the stored plan (the active one when nothing changed) and the dry run made first. */
+export interface CheckedSave {
+  plan: Plan;
+  report?: DryRunReport;
+  /** True when the content equals the active version's, so no version was added (`plan` is that version). */
+  unchanged?: boolean;
+}
+
+/**
+ * Saving as people, the Designer and the executor do it — one rule for "the same content": a
+ * document whose content equals the active version's adds no version (unless `force`), so running a
+ * file twice pins the same version. `check` (default true) dry-runs first and refuses errors.
+ */
+export interface PlanSaver {
+  save(raw: unknown, options: { operator: string; origin?: string; force?: boolean; check?: boolean; source?: string }): Promise<CheckedSave>;
+}
+export const PlanSaver = Symbol.for('orch.PlanSaver');
+
 /** One finding of a dry run. `path` is the full path in the document, e.g. `root.children.1.params.url`. */
 export interface PlanIssue {
   path: string;
