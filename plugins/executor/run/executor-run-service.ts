@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Config, describeError, EventBus, isAlive, isOrchError, Logger, OrchError, Paths, ProcessContext } from '../../../kernel/index.js';
 import { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunListItem, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
-import { adapterKeyOf, NodeAdapterRegistry, PlanStore, PlanValidator, walkPlan, type NodeAdapter, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
+import { adapterKeyOf, NodeAdapterRegistry, PlanSaver, PlanStore, PlanValidator, walkPlan, type NodeAdapter, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
 import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-checkpoint-saver.js';
 import { closeOpenAttempt } from './attempt-log.js';
 import { OperationsLog } from './operations-log.js';
@@ -67,6 +67,7 @@ export class ExecutorRunService implements RunService {
     @inject(Config) config: Config,
     @inject(PlanStore) @optional() private readonly planStore: PlanStore | undefined,
     @inject(PlanValidator) @optional() private readonly validator: PlanValidator | undefined,
+    @inject(PlanSaver) @optional() private readonly saver: PlanSaver | undefined,
     @inject(ApprovalStore) @optional() private readonly approvals: ApprovalStore | undefined,
     @inject(NodeAdapterRegistry) private readonly registry: NodeAdapterRegistry,
   ) {
@@ -493,14 +494,11 @@ export class ExecutorRunService implements RunService {
       : (() => {
           throw new OrchError('unavailable', 'Cannot check a plan document: no plan validator is loaded (enable the plans plugin)');
         })();
-    // Running a file pins a stored version: the current one when the content is the same, else a new one.
-    try {
-      const current = await store.get(document.id);
-      if (sameContent(current, document)) return current;
-    } catch (error) {
-      if ((error as OrchError).code !== 'not_found') throw error;
-    }
-    return store.save(document, { operator, origin: `run${plan.source ? ` of ${plan.source}` : ''}` });
+    // Running a file pins a stored version: the active one when the content is the same (the plans
+    // plugin's one rule, as plan:save applies it), else a new one.
+    const origin = `run${plan.source ? ` of ${plan.source}` : ''}`;
+    if (this.saver) return (await this.saver.save(document, { operator, origin, check: false, source: plan.source })).plan;
+    return store.save(document, { operator, origin });
   }
 
   private async planOf(record: RunRecord): Promise<Plan> {
