@@ -349,6 +349,11 @@ function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string
   const detail = useApi<RunNodeDetail>(hasDetail ? `/api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}` : null, { refreshOn: ['node', 'run'], debounceMs: 400 });
   const { children: _c, branches: _b, body: _body, else: _e, ...definition } = planNode ?? ({} as LayoutPlanNode);
   const node = detail.error ? undefined : detail.data?.node;
+  useEffect(() => {
+    const close = (event: KeyboardEvent) => event.key === 'Escape' && onClose();
+    window.addEventListener('keydown', close);
+    return () => window.removeEventListener('keydown', close);
+  }, [onClose]);
   const status = node?.status ?? state?.status ?? 'pending';
   return (
     <aside className="absolute right-3 top-3 z-20 w-96 max-w-[45%] bg-base-100 rounded-box border border-base-300 shadow-xl p-4 flex flex-col gap-3 max-h-[calc(100%-1.5rem)] min-h-48 overflow-auto" data-testid="node-drawer">

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { NodeRunState, TimelineNode } from '@orch/gui-sdk';
-import { childrenOf, isComposite, type LayoutPlanNode } from './canvas/block-layout';
+import { childrenOf, defaultFolded, isComposite, type LayoutPlanNode } from './canvas/block-layout';
 import { makeTimeScale } from './timeline-scale';
 import { formatDuration, label, NODE_ICONS } from './ui';
 
@@ -88,7 +88,8 @@ const BAR: Record<string, string> = {
  * folding with a click; idle stretches compressed. Bars are plain divs placed with transforms.
  */
 export function RunTimeline({ root, spans, now, onSelect }: { root: LayoutPlanNode; spans: TimelineSpan[]; now: number; onSelect?: (id: string) => void }) {
-  const [folded, setFolded] = useState<Set<string>>(new Set());
+  // Large plans open with their deep composites folded, as on the canvas.
+  const [folded, setFolded] = useState<Set<string>>(() => defaultFolded(root));
   const byNode = useMemo(() => {
     const map = new Map<string, TimelineSpan[]>();
     for (const span of spans) map.set(span.nodeId, [...(map.get(span.nodeId) ?? []), span]);
