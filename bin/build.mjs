@@ -31,20 +31,42 @@ if (!args.has('--if-stale') || !compiledDist(projectRoot)) {
 
 if (args.has('--ui') && guiIsStale()) run('Building the web GUI (ui/dist and the panels)', 'npm', ['run', '--silent', 'build:ui']);
 
-/** ui/dist missing, or older than a file under ui/src or a plugin's gui/src. */
+/**
+ * A GUI build (ui/dist, or a built-in plugin's gui/dist) that is missing, or older than a file of its
+ * sources (src/, index.html, vite.config.*).
+ */
 function guiIsStale() {
-  const built = join(projectRoot, 'ui', 'dist', 'index.html');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const newer = (folder) => {
-    let entries;
-    try {
-      entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
-      return false;
+  const builds = [{ dist: join(projectRoot, 'ui', 'dist'), sources: ['src', 'index.html', 'vite.config.ts'].map((f) => join(projectRoot, 'ui', f)) }];
+  for (const plugin of readdirSync(join(projectRoot, 'plugins'))) {
+    const gui = join(projectRoot, 'plugins', plugin, 'gui');
+    if (existsSync(join(gui, 'src'))) {
+      builds.push({ dist: join(gui, 'dist'), sources: [join(gui, 'src'), ...readdirSync(gui).filter((f) => f.startsWith('vite.config.')).map((f) => join(gui, f))] });
     }
-    return entries.some((e) => (e.isDirectory() ? e.name !== 'node_modules' && e.name !== 'dist' && newer(join(folder, e.name)) : statSync(join(folder, e.name)).mtimeMs > builtAt));
+  }
+  return builds.some(({ dist, sources }) => {
+    const builtAt = oldestFile(dist);
+    return builtAt === undefined || sources.some((source) => newerThan(source, builtAt));
+  });
+}
+
+/** Modification time of the oldest file in a folder (undefined when it is missing or empty). */
+function oldestFile(folder) {
+  let oldest;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else oldest = Math.min(oldest ?? Infinity, statSync(path).mtimeMs);
+    }
   };
-  if (newer(join(projectRoot, 'ui', 'src')) || newer(join(projectRoot, 'ui', 'index.html'))) return true;
-  return readdirSync(join(projectRoot, 'plugins')).some((p) => newer(join(projectRoot, 'plugins', p, 'gui', 'src')));
+  if (existsSync(folder)) walk(folder);
+  return oldest;
+}
+
+/** True when the file, or any file below the folder, changed after `time`. */
+function newerThan(path, time) {
+  if (!existsSync(path)) return false;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs > time;
+  return readdirSync(path, { withFileTypes: true }).some((e) => e.name !== 'node_modules' && e.name !== 'dist' && newerThan(join(path, e.name), time));
 }
