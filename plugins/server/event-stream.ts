@@ -143,6 +143,7 @@ export class EventStream {
       topics: filter.names ? [...filter.names] : null,
       instance: this.options.instance,
       replay: missed ? ('events' as const) : ('none' as const),
+      heartbeatMs: this.options.clientHeartbeatMs,
     };
     let message: SnapshotMessage;
     try {

@@ -77,6 +77,8 @@ export const SnapshotMessageSchema = OrchSnapshotSchema.extend({
    * instance, still in the journal); `none`: no catch-up — the snapshot is the new starting point.
    */
   replay: z.enum(['events', 'none']),
+  /** Period of the `{ type: "heartbeat" }` messages: a client may treat a few periods of silence as a lost connection. */
+  heartbeatMs: z.number().int().positive(),
 });
 export type SnapshotMessage = z.infer<typeof SnapshotMessageSchema>;
 
