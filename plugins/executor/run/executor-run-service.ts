@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph';
@@ -9,7 +8,6 @@ import { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunListItem, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
 import { adapterKeyOf, NodeAdapterRegistry, PlanSaver, PlanStore, PlanValidator, walkPlan, type NodeAdapter, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
 import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-checkpoint-saver.js';
-import { closeOpenAttempt } from './attempt-log.js';
 import { OperationsLog } from './operations-log.js';
 import { resolveInputs } from './plan-inputs.js';
 import { SecretInputFiles, splitSecretInputs } from './secret-inputs.js';
@@ -21,6 +19,12 @@ import { LiveRecord, RunRecords } from './run-records.js';
 import { RunSession } from './run-session.js';
 import { SlotPool } from './slot-pool.js';
 import { withdrawOpenApprovals } from './withdraw-approvals.js';
+import { cancelledRecord } from './run-cancel.js';
+import { newRunId } from './run-id.js';
+import { recoverRuns } from './run-recovery.js';
+import { CHECKPOINTS_KEPT, pickCheckpoint, replayRecord } from './run-replay.js';
+
+export { CHECKPOINTS_KEPT };
 
 /** At most this many leaf executions at once per process unless `executor.maxConcurrency` says otherwise (the mission's limit). */
 export const MAX_CONCURRENCY = 10;
@@ -31,8 +35,6 @@ export const ExecutorSettingsSchema = z.strictObject({
   maxConcurrency: z.number().int().min(1).max(100).default(MAX_CONCURRENCY),
 });
 export type ExecutorSettings = z.output<typeof ExecutorSettingsSchema>;
-/** Checkpoints kept per run. */
-export const CHECKPOINTS_KEPT = 20;
 /** How long a stopping process lets running nodes reach a checkpoint before aborting them. */
 export const STOP_GRACE_MS = 10_000;
 
@@ -180,14 +182,7 @@ export class ExecutorRunService implements RunService {
         throw new OrchError('conflict', `Run ${runId} is already ${record.status}; there is nothing to cancel`);
       }
       this.refuseForeignOwner(record);
-      const cancel = (r: RunRecord): RunRecord => {
-        const now = new Date().toISOString();
-        for (const node of Object.values(r.nodes)) {
-          if (['running', 'retrying', 'waiting_approval', 'needs_attention', 'pending'].includes(node.status)) node.status = 'cancelled';
-          closeOpenAttempt(node, 'cancelled', now);
-        }
-        return { ...r, status: 'cancelled', finishedAt: now, updatedAt: now, owner: undefined, waitingFor: undefined, error: `cancelled by ${options.operator}` };
-      };
+      const cancel = (r: RunRecord): RunRecord => cancelledRecord(r, options.operator);
       let result: RunRecord;
       if (session) {
         Object.assign(session.record, cancel(session.record));
@@ -218,24 +213,7 @@ export class ExecutorRunService implements RunService {
     const tuple = await saver.getTuple({ configurable: { thread_id: runId, checkpoint_ns: '', checkpoint_id: checkpoint.checkpointId } });
     if (!tuple) throw new OrchError('not_found', `Checkpoint ${checkpoint.checkpointId} of run ${runId} is gone`);
 
-    const now = new Date().toISOString();
-    const record: RunRecord = {
-      runId: newRunId(now),
-      planId: source.planId,
-      planVersion: source.planVersion,
-      planName: source.planName,
-      leafCount: source.leafCount,
-      status: 'running',
-      mode: 'json',
-      operator: options.operator,
-      inputs: source.inputs,
-      createdAt: now,
-      updatedAt: now,
-      replayOf: { runId, from: options.from ?? checkpoint.checkpointId },
-      nodes: Object.fromEntries(
-        checkpoint.nodes.filter((id) => source.nodes[id]).map((id) => [id, { ...structuredClone(source.nodes[id]!), scratch: undefined }]),
-      ),
-    };
+    const record = replayRecord(source, checkpoint, options);
     // The fork: the chosen checkpoint, with every channel value, becomes the new run's first one.
     const versions = tuple.checkpoint.channel_versions;
     await this.checkpointer.put(
@@ -278,53 +256,18 @@ export class ExecutorRunService implements RunService {
   }
 
   /**
-   * Start-up recovery of the long-running process: runs left `running` by a process that is gone
-   * (a crash, a kill -9) continue from their last checkpoint; paused runs whose approvals were
-   * decided while no server ran continue too.
+   * Start-up recovery of the long-running process (see `run-recovery.ts`): runs left running by a
+   * process that is gone, and paused runs whose approvals were decided meanwhile, continue.
    */
-  async recover(): Promise<string[]> {
-    const resumed: string[] = [];
-    await this.withdrawApprovalsOfEndedRuns();
-    for (const record of await this.records.list()) {
-      if (record.mode !== 'json' || this.sessions.has(record.runId)) continue;
-      if (record.owner && record.owner.host === hostname() && record.owner.pid !== process.pid && isAlive(record.owner.pid)) continue;
-      if (record.status === 'running') {
-        this.logger.info(`Recovering run ${record.runId}: it was running when its process (pid ${record.owner?.pid ?? '?'}) stopped`, { runId: record.runId });
-        resumed.push(record.runId);
-        void this.resume(record.runId, { operator: this.processContext.operator }).catch((error) =>
-          this.logger.error(`Could not recover run ${record.runId}: ${describeError(error)}`, { runId: record.runId }),
-        );
-      } else if (record.status === 'waiting_approval' && this.approvals) {
-        const decided = await Promise.all((record.waitingFor?.approvals ?? []).map((a) => this.approvals!.get(a.approvalId)));
-        if (decided.some((a) => a?.decision)) {
-          resumed.push(record.runId);
-          void this.resume(record.runId, { operator: this.processContext.operator }).catch((error) =>
-            this.logger.error(`Could not resume run ${record.runId}: ${describeError(error)}`, { runId: record.runId }),
-          );
-        }
-      }
-    }
-    return resumed;
-  }
-
-  /**
-   * Open approvals whose run has ended (it ended while the approval files could not be written, or
-   * before Orch withdrew approvals at all) are withdrawn, so nothing stays pending for ever.
-   */
-  private async withdrawApprovalsOfEndedRuns(): Promise<void> {
-    if (!this.approvals?.withdraw) return;
-    const open = await this.approvals.list().catch(() => []);
-    for (const runId of new Set(open.map((a) => a.runId))) {
-      const record = await this.records.read(runId).catch(() => undefined);
-      if (!record) continue;
-      // A memory-mode run lives only in the process that ran it: once that process is gone, nothing can resume it.
-      const memoryGone = record.mode === 'memory' && !this.sessions.has(runId) && !(record.owner && isAlive(record.owner.pid));
-      if (!memoryGone && !(FINISHED_RUN_STATUSES as readonly string[]).includes(record.status)) continue;
-      const reason = memoryGone
-        ? `run ${runId} ran in memory mode and the process that ran it has ended; it cannot be resumed`
-        : `run ${runId} had already ended ${record.status}${record.error ? ` (${record.error})` : ''}`;
-      await withdrawOpenApprovals(this.approvals, runId, record.status, reason, this.logger);
-    }
+  recover(): Promise<string[]> {
+    return recoverRuns({
+      records: this.records,
+      approvals: this.approvals,
+      logger: this.logger,
+      operator: this.processContext.operator,
+      isLive: (runId) => this.sessions.has(runId),
+      resume: (runId, options) => this.resume(runId, options),
+    });
   }
 
   /** An approval was decided (here, in the CLI, over REST or in the GUI): the run goes on. */
@@ -568,26 +511,9 @@ function isLeaf(node: Plan['root']): node is LeafNode {
   return !['sequence', 'parallel', 'conditional', 'loop'].includes(node.type);
 }
 
-/** `run-20261124-103015-3fa2`: sortable by start time, unique, safe as a folder name. */
-function newRunId(iso: string): string {
-  const stamp = iso.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `run-${stamp}-${randomBytes(2).toString('hex')}`;
-}
 
 function snapshot(record: RunRecord): RunRecord {
   return structuredClone(record);
 }
 
 
-function pickCheckpoint(history: RunCheckpointInfo[], from: string | undefined, runId: string): RunCheckpointInfo {
-  if (from === undefined) return history[history.length - 1]!;
-  const byId = history.find((c) => c.checkpointId === from);
-  if (byId) return byId;
-  const beforeNode = history.find((c) => c.next.includes(from));
-  if (beforeNode) return beforeNode;
-  const nodes = [...new Set(history.flatMap((c) => c.next))].join(', ');
-  throw new OrchError(
-    'invalid_input',
-    `--from ${from}: no kept checkpoint of run ${runId} is that id or comes right before node "${from}" (only the newest ${CHECKPOINTS_KEPT} are kept). Nodes that can be replayed from: ${nodes || 'none'}; \`orch run:history ${runId}\` lists the checkpoints`,
-  );
-}
