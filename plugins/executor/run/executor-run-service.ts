@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Config, describeError, EventBus, isAlive, isOrchError, Logger, OrchError, Paths, ProcessContext } from '../../../kernel/index.js';
 import { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type ResumeOptions, type RunCheckpointInfo, type RunListItem, type RunRecord, type RunService, type StartRunOptions } from '../api/index.js';
-import { adapterKeyOf, NodeAdapterRegistry, PlanSaver, PlanStore, PlanValidator, walkPlan, type NodeAdapter, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
+import { NodeAdapterRegistry, PlanSaver, PlanStore, PlanValidator, walkPlan, type NodeAdapter, type LeafNode, type Plan, type PlanDocument } from '../../plans/api/index.js';
 import { LogCheckpointSaver, type CorruptCheckpoint } from '../checkpoint/log-checkpoint-saver.js';
 import { OperationsLog } from './operations-log.js';
 import { resolveInputs } from './plan-inputs.js';
@@ -454,19 +454,18 @@ export class ExecutorRunService implements RunService {
   }
 
   /** Every leaf has an adapter, and approval nodes have a store to ask — checked before anything runs. */
+  /** The dry run's adapter check (the registry's own sentence), plus: approvals are loaded when a node needs one. */
   private checkRunnable(plan: Plan): void {
-    const adapters = this.adapters();
     const missing: string[] = [];
     let needsApprovals = false;
     for (const node of walkPlan(plan.root)) {
       if (!isLeaf(node)) continue;
-      const adapter = adapters.get(adapterKeyOf(node));
-      if (node.type !== 'human_approval' && !adapter) missing.push(`${node.id} (${adapterKeyOf(node)})`);
+      const adapter = this.registry.forNode(node);
+      if (node.type !== 'human_approval' && !adapter) missing.push(`node ${node.id}: ${this.registry.missingAdapter(node)}`);
       if (requiresApproval(node, adapter)) needsApprovals = true;
     }
     if (missing.length > 0) {
-      const known = [...adapters.keys()].sort().join(', ') || 'none';
-      throw new OrchError('invalid_input', `Plan ${plan.id} v${plan.version} cannot run: no adapter for node ${missing.join(', ')} (adapters loaded: ${known}). Is the plugin that provides it enabled?`);
+      throw new OrchError('invalid_input', `Plan ${plan.id} v${plan.version} cannot run: ${missing.join('; ')}`);
     }
     if (needsApprovals && !this.approvals) {
       throw new OrchError('invalid_input', `Plan ${plan.id} v${plan.version} has nodes that need a person's approval, but the approvals plugin is not loaded`);
