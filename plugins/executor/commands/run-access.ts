@@ -1,15 +1,13 @@
 import { inject, injectable, optional } from 'inversify';
 import { EventBus, ProcessContext, type CommandIO } from '../../../kernel/index.js';
-import { RunService, type RunCheckpointInfo, type RunListItem, type RunListPage, type RunRecord } from '../api/index.js';
-import { ServerLink, subscribeToEvents } from '../../server/api/index.js';
-import { pageOfRuns, RUN_PAGE_MAX } from '../http/run-list-page.js';
-import { dim } from './run-text.js';
+import { RUN_PAGE_MAX, RunsApi, RunService, type RunCheckpointInfo, type RunListItem, type RunListPage, type RunRecord } from '../api/index.js';
+import { serverOrLocal, ServerLink, subscribeToEvents, type AccessVia, type ApiClient } from '../../server/api/index.js';
+import { pageOfRuns } from '../http/run-list-page.js';
 
 export type PlanRef = { planId: string; version?: number } | { document: unknown; source: string };
 
 /** What a command sees of the runs: through the live server, or this process's own executor. */
 export interface RunsView {
-  readonly via: 'server' | 'direct';
   /** Starts a run and follows it until it ends or waits for a person. */
   start(plan: PlanRef, options: { inputs: Record<string, string>; memory: boolean }, onProgress: (r: RunRecord) => void): Promise<RunRecord>;
   resume(runId: string, options: { retryNode?: string; skipNode?: string }, onProgress: (r: RunRecord) => void): Promise<RunRecord>;
@@ -51,15 +49,13 @@ export class RunAccess {
     @inject(ServerLink) @optional() private readonly link: ServerLink | undefined,
   ) {}
 
-  async open(io: CommandIO, options: { memory?: boolean } = {}): Promise<RunsView> {
+  async open(io: CommandIO, options: { memory?: boolean } = {}): Promise<RunsView & { readonly via: AccessVia }> {
     // A memory-mode run is for debugging in this terminal: it never goes to the server.
-    const location = options.memory ? undefined : await this.link?.locate();
-    if (location && this.link) {
-      notice(io, `(through the Orch server at ${location.baseUrl}, pid ${location.pid})`);
-      return remoteView(this.link);
+    if (options.memory) {
+      io.notice('(memory mode — running in this process, checkpoints in memory only)');
+      return Object.assign(this.directView(), { via: 'direct' as const });
     }
-    notice(io, options.memory ? '(memory mode — running in this process, checkpoints in memory only)' : '(no Orch server running — working on the files directly)');
-    return this.directView();
+    return serverOrLocal(io, this.link, { remote: remoteView, local: () => this.directView(), localNotice: 'working on the files directly', localVia: 'direct' });
   }
 
   private directView(): RunsView {
@@ -77,7 +73,6 @@ export class RunAccess {
       return work((runId) => watched.add(runId)).finally(unsubscribe);
     };
     return {
-      via: 'direct',
       start: (plan, options, onProgress) =>
         follow(onProgress, () => runs.start(plan, { operator, inputs: options.inputs, inputsAsText: true, memory: options.memory, wait: true })),
       resume: (runId, options, onProgress) =>
@@ -94,9 +89,8 @@ export class RunAccess {
   }
 }
 
-function remoteView(link: ServerLink): RunsView {
-  const enc = encodeURIComponent;
-  const get = async (runId: string) => (await link.request<{ run: RunRecord }>('GET', `/runs/${enc(runId)}`)).run;
+function remoteView(client: ApiClient): RunsView {
+  const get = async (runId: string) => (await client.call(RunsApi.get, { params: { runId } })).run;
   /**
    * Starts or resumes a run on the server and follows it until it stops running: the record is
    * fetched again whenever the event stream says something happened to the run (subscribed before
@@ -107,7 +101,7 @@ function remoteView(link: ServerLink): RunsView {
     let runId: string | undefined;
     let changed = false;
     let wake: (() => void) | undefined;
-    const location = await link.locate();
+    const location = await client.link.locate();
     const subscription = location
       ? await subscribeToEvents(location, ['run', 'node'], (event) => {
           if ('runId' in event && event.runId === runId) {
@@ -133,41 +127,30 @@ function remoteView(link: ServerLink): RunsView {
     }
   };
   return {
-    via: 'server',
     start(plan, options, onProgress) {
       const body = { ...plan, inputs: options.inputs, inputsAsText: true, memory: options.memory, wait: false };
-      return followUntilSettled(async () => (await link.request<{ run: RunRecord }>('POST', '/runs', body)).run, onProgress);
+      return followUntilSettled(async () => (await client.call(RunsApi.start, { body })).run, onProgress);
     },
     resume(runId, options, onProgress) {
-      return followUntilSettled(async () => (await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/resume`, { ...options, wait: false })).run, onProgress);
+      return followUntilSettled(async () => (await client.call(RunsApi.resume, { params: { runId }, body: { ...options, wait: false } })).run, onProgress);
     },
     replay(runId, options, onProgress) {
-      return followUntilSettled(async () => (await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/replay`, { from: options.from, wait: false })).run, onProgress);
+      return followUntilSettled(async () => (await client.call(RunsApi.replay, { params: { runId }, body: { from: options.from, wait: false } })).run, onProgress);
     },
     get,
     async list(filter) {
       // The server answers a page at a time: follow the cursors until the limit or the last page.
       const runs: RunListItem[] = [];
-      let before: string | null = null;
+      let before: string | undefined;
       do {
-        const wanted = filter.limit === undefined ? RUN_PAGE_MAX : Math.min(RUN_PAGE_MAX, filter.limit - runs.length);
-        const query = new URLSearchParams({ limit: String(wanted) });
-        if (filter.status) query.set('status', filter.status);
-        if (filter.planId) query.set('planId', filter.planId);
-        if (before) query.set('before', before);
-        const page: RunListPage = await link.request<RunListPage>('GET', `/runs?${query}`);
+        const limit = filter.limit === undefined ? RUN_PAGE_MAX : Math.min(RUN_PAGE_MAX, filter.limit - runs.length);
+        const page: RunListPage = await client.call(RunsApi.list, { query: { limit, status: filter.status, planId: filter.planId, before } });
         runs.push(...page.runs);
-        before = page.nextCursor;
+        before = page.nextCursor ?? undefined;
       } while (before && (filter.limit === undefined || runs.length < filter.limit));
       return runs;
     },
-    cancel: async (runId) => (await link.request<{ run: RunRecord }>('POST', `/runs/${enc(runId)}/cancel`)).run,
-    history: async (runId) => (await link.request<{ checkpoints: RunCheckpointInfo[] }>('GET', `/runs/${enc(runId)}/history`)).checkpoints,
+    cancel: async (runId) => (await client.call(RunsApi.cancel, { params: { runId } })).run,
+    history: async (runId) => (await client.call(RunsApi.history, { params: { runId } })).checkpoints,
   };
-}
-
-/** A dim line on stderr saying where the answer comes from (stdout stays clean for --json). */
-function notice(io: CommandIO, text: string): void {
-  if (io.json) return;
-  io.err(process.stderr.isTTY ? dim(text) : text);
 }

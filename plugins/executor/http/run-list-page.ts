@@ -1,31 +1,8 @@
-import { z } from 'zod';
 import { OrchError } from '../../../kernel/index.js';
-import type { RunListItem, RunListPage, RunRecord } from '../api/index.js';
+import { RUN_PAGE_MAX, type RunListItem, type RunListPage, type RunListQuery, type RunRecord } from '../api/index.js';
 
-/** Runs per page when `limit` is not given, and the most one page holds. */
+/** Runs per page when `limit` is not given (`RUN_PAGE_MAX` is the most one page holds). */
 export const RUN_PAGE_DEFAULT = 100;
-export const RUN_PAGE_MAX = 500;
-
-const Instant = z
-  .string()
-  .refine((text) => Number.isFinite(Date.parse(text)), { message: 'expected an ISO date or date-time, e.g. 2026-11-30 or 2026-11-30T12:00:00Z' });
-
-/** Query of `GET /api/runs`. */
-export const RunListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().positive().max(RUN_PAGE_MAX).optional(),
-  /** The `nextCursor` of the previous page: runs older than its last one. */
-  before: z.string().min(1).optional(),
-  /** One status or several, comma-separated. */
-  status: z.string().optional(),
-  planId: z.string().optional(),
-  version: z.coerce.number().int().positive().optional(),
-  operator: z.string().optional(),
-  /** Runs created at or after this instant. */
-  from: Instant.optional(),
-  /** Runs created before this instant. */
-  to: Instant.optional(),
-});
-export type RunListQuery = z.output<typeof RunListQuerySchema>;
 
 /**
  * A page of runs, newest first (by creation time, then run id, so the order is total and never

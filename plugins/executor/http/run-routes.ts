@@ -1,49 +1,16 @@
 import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
-import { z } from 'zod';
 import { OrchError, redactSecrets } from '../../../kernel/index.js';
-import { reply, type HttpRoute, type HttpRoutes } from '../../server/api/index.js';
-import { RunListPageSchema, RunNodeDetailSchema, RunTimelineSchema, type RunNodeDetail, type RunRecord, type RunTimeline } from '../api/index.js';
+import { serveRoute, type HttpRoute, type HttpRoutes } from '../../server/api/index.js';
+import { RunsApi, type RunNodeDetail, type RunRecord, type RunTimeline } from '../api/index.js';
 import { PlanStore, isCompositeNode } from '../../plans/api/index.js';
 import { own } from '../graph/plan-compiler.js';
 import { ExecutorRunService } from '../run/executor-run-service.js';
 import { suggestRemedy } from '../run/operations-log.js';
-import { readJournal, JOURNAL_LINES_KEPT } from '../run/run-journal.js';
+import { readJournal } from '../run/run-journal.js';
 import { nodeActions, runActions, type ActionContext } from './run-actions.js';
-import { pageOfRuns, RunListQuerySchema } from './run-list-page.js';
+import { pageOfRuns } from './run-list-page.js';
 import { buildTimeline, leafHistory, planParamsOf, planPositions } from './run-timeline.js';
-
-const RunParams = z.strictObject({ runId: z.string().min(1) });
-const NodeParams = z.strictObject({ runId: z.string().min(1), nodeId: z.string().min(1) });
-const JournalQuery = z.strictObject({ limit: z.coerce.number().int().positive().max(JOURNAL_LINES_KEPT).optional() });
-
-/** Body of `POST /api/runs`: a stored plan (`planId`, optional `version`) or a plan document. */
-export const StartRunBodySchema = z
-  .strictObject({
-    planId: z.string().min(1).optional(),
-    version: z.number().int().positive().optional(),
-    document: z.unknown().optional(),
-    /** Where the document came from (a file name), for the plan's version history. */
-    source: z.string().optional(),
-    inputs: z.record(z.string(), z.unknown()).default({}),
-    /** The inputs are text typed by a person (`--input n=3`): convert to the declared types. */
-    inputsAsText: z.boolean().default(false),
-    memory: z.boolean().default(false),
-    /** Answer when the run ends or waits for a person instead of right after it started. */
-    wait: z.boolean().default(false),
-  })
-  .refine((b) => (b.planId === undefined) !== (b.document === undefined), { message: 'give exactly one of "planId" or "document"', path: ['planId'] });
-
-export const ResumeRunBodySchema = z.strictObject({
-  retryNode: z.string().min(1).optional(),
-  skipNode: z.string().min(1).optional(),
-  wait: z.boolean().default(false),
-});
-
-export const ReplayRunBodySchema = z.strictObject({
-  from: z.string().min(1).optional(),
-  wait: z.boolean().default(false),
-});
 
 /** The Executor over REST, under `/api/runs` (the server plugin mounts and validates). */
 @injectable()
@@ -55,95 +22,27 @@ export class RunRoutes implements HttpRoutes {
 
   routes(): HttpRoute[] {
     return [
-      {
-        method: 'GET',
-        path: '/runs',
-        summary:
-          'Runs, newest first, a page at a time: { runs: [light items with node counts], nextCursor } (limit ≤ 500, default 100; before = the previous nextCursor; filters: status (comma-separated), planId, version, operator, from, to)',
-        query: RunListQuerySchema,
-        responses: { 200: RunListPageSchema },
-        handle: async ({ query }) => pageOfRuns(await this.runs.listItems(), query),
-      },
-      {
-        method: 'POST',
-        path: '/runs',
-        summary: 'Start a run of a stored plan (planId, version) or of a plan document; answers 201 with the run record',
-        body: StartRunBodySchema,
-        handle: async ({ body, operator }) => {
-          const plan = body.planId !== undefined ? { planId: body.planId, version: body.version } : { document: body.document, source: body.source };
-          const run = await this.runs.start(plan, { inputs: body.inputs, inputsAsText: body.inputsAsText, memory: body.memory, operator, wait: body.wait });
-          return reply(201, { run });
-        },
-      },
-      {
-        method: 'GET',
-        path: '/runs/:runId',
-        summary: 'One run record: status, per-node status, attempts, timings, what it waits for, and the actions it allows now',
-        params: RunParams,
-        handle: async ({ params }) => {
-          const run = await this.runs.get(params.runId);
-          return { run: { ...run, actions: runActions(run, this.context(run)) } };
-        },
-      },
-      {
-        method: 'GET',
-        path: '/runs/:runId/timeline',
-        summary: 'Every plan node in plan order with its parent and depth, every attempt of every leaf (each retry, each loop iteration), the branch each conditional took, where each loop is, and the actions the run and each node allow now',
-        params: RunParams,
-        responses: { 200: RunTimelineSchema },
-        handle: async ({ params }) => this.timeline(params.runId),
-      },
-      {
-        method: 'GET',
-        path: '/runs/:runId/nodes/:nodeId',
-        summary: "One node of a run in full: its parameters from the plan, its whole output from the latest checkpoint, every attempt, the error and the operations-log remedy when it was handed to a person, the actions it allows now",
-        params: NodeParams,
-        responses: { 200: RunNodeDetailSchema },
-        handle: async ({ params }) => this.node(params.runId, params.nodeId),
-      },
-      {
-        method: 'GET',
-        path: '/runs/:runId/events',
-        summary: "The run's event journal (state/runs/<runId>/events.jsonl, JSON mode only): its newest events, oldest first (limit ≤ 5000)",
-        params: RunParams,
-        query: JournalQuery,
-        handle: async ({ params, query }) => {
-          await this.runs.get(params.runId);
-          return { runId: params.runId, events: await readJournal(this.runs.journalFileOf(params.runId), query.limit) };
-        },
-      },
-      {
-        method: 'POST',
-        path: '/runs/:runId/resume',
-        summary: 'Resume a paused, blocked or interrupted run (retryNode / skipNode for a node that needs attention)',
-        params: RunParams,
-        body: ResumeRunBodySchema,
-        handle: async ({ params, body, operator }) => ({
-          run: await this.runs.resume(params.runId, { operator, retryNode: body.retryNode, skipNode: body.skipNode, wait: body.wait }),
-        }),
-      },
-      {
-        method: 'POST',
-        path: '/runs/:runId/cancel',
-        summary: 'Cancel a run (running nodes are aborted)',
-        params: RunParams,
-        handle: async ({ params, operator }) => ({ run: await this.runs.cancel(params.runId, { operator }) }),
-      },
-      {
-        method: 'POST',
-        path: '/runs/:runId/replay',
-        summary: 'Fork a new run from a checkpoint of this one (from: checkpoint id or node id; default the oldest kept)',
-        params: RunParams,
-        body: ReplayRunBodySchema,
-        handle: async ({ params, body, operator }) => reply(201, { run: await this.runs.replay(params.runId, { from: body.from, operator, wait: body.wait }) }),
-      },
-      {
-        method: 'GET',
-        path: '/runs/:runId/history',
-        summary: 'Checkpoints of a run, newest first (the newest 20 are kept)',
-        params: RunParams,
-        handle: async ({ params }) => ({ runId: params.runId, checkpoints: await this.runs.history(params.runId) }),
-      },
+      serveRoute(RunsApi.list, async ({ query }) => pageOfRuns(await this.runs.listItems(), query)),
+      serveRoute(RunsApi.start, async ({ body, operator }) => {
+        const plan = body.planId !== undefined ? { planId: body.planId, version: body.version } : { document: body.document, source: body.source };
+        return { run: await this.runs.start(plan, { inputs: body.inputs, inputsAsText: body.inputsAsText, memory: body.memory, operator, wait: body.wait }) };
+      }),
+      serveRoute(RunsApi.get, async ({ params }) => {
+        const run = await this.runs.get(params.runId);
+        return { run: { ...run, actions: runActions(run, this.context(run)) } };
+      }),
+      serveRoute(RunsApi.timeline, async ({ params }) => this.timeline(params.runId)),
+      serveRoute(RunsApi.node, async ({ params }) => this.node(params.runId, params.nodeId)),
+      serveRoute(RunsApi.events, async ({ params, query }) => {
+        await this.runs.get(params.runId);
+        return { runId: params.runId, events: (await readJournal(this.runs.journalFileOf(params.runId), query.limit)) as Record<string, unknown>[] };
+      }),
+      serveRoute(RunsApi.resume, async ({ params, body, operator }) => ({
+        run: await this.runs.resume(params.runId, { operator, retryNode: body.retryNode, skipNode: body.skipNode, wait: body.wait }),
+      })),
+      serveRoute(RunsApi.cancel, async ({ params, operator }) => ({ run: await this.runs.cancel(params.runId, { operator }) })),
+      serveRoute(RunsApi.replay, async ({ params, body, operator }) => ({ run: await this.runs.replay(params.runId, { from: body.from, operator, wait: body.wait }) })),
+      serveRoute(RunsApi.history, async ({ params }) => ({ runId: params.runId, checkpoints: await this.runs.history(params.runId) })),
     ];
   }
 

@@ -18,7 +18,7 @@ export type CallOutput<C> = C extends RouteContract<z.ZodType, z.ZodType, z.ZodT
  * `OrchError`s; a reply of another shape (a server of another version) is named as such.
  */
 export class ApiClient {
-  constructor(private readonly link: ServerLink) {}
+  constructor(readonly link: ServerLink) {}
 
   async call<C extends RouteContract>(contract: C, input: CallInput<C> = {} as CallInput<C>, options?: ServerRequestOptions): Promise<CallOutput<C>> {
     const path = contract.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {

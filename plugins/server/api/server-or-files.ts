@@ -3,7 +3,7 @@ import { ApiClient } from './api-client.js';
 import type { ServerLink } from './server-link.js';
 
 /** Where a command's work happens: through the live server, or in this process (on the files, or a session of its own). */
-export type AccessVia = 'server' | 'files' | 'local';
+export type AccessVia = 'server' | 'files' | 'local' | 'direct';
 
 export interface AccessChoice<V extends object> {
   /** The view through the live server's REST API. */
@@ -13,7 +13,7 @@ export interface AccessChoice<V extends object> {
   /** Said on stderr when no server runs: what this process works on (e.g. "working on state/approvals/ directly"). */
   localNotice: string;
   /** How the local view is named in `--json` output: `files` (state files) or `local` (a session of this process). */
-  localVia?: 'files' | 'local';
+  localVia?: Exclude<AccessVia, 'server'>;
   /**
    * A server that runs without the plugin behind these routes answers "No route …": work locally
    * then, saying so (true for file-backed views; false where only the server can do the work).
