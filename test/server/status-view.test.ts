@@ -43,7 +43,9 @@ describe('server: renderStatus', () => {
   it('says the server is down, that it worked on the files, and which plugins are missing', () => {
     const text = renderStatus({ server: { state: 'down', home: '/h', reason: 'no server has been started' }, source: 'direct', bridges: null, runs: null, approvals: null, problems: [{ section: 'runs', message: 'bad file' }] });
     expect(text).to.contain('Server     down — no server has been started').and.contain('start one with `orch start`');
-    expect(text).to.contain('(the mcp-bridge plugin is not loaded)').and.contain('(the executor plugin is not loaded)');
+    expect(text).to.contain('(the mcp-bridge plugin is not loaded)').and.contain('(the approvals plugin is not loaded)');
+    // The runs section is missing because its state could not be read, not because its plugin is absent.
+    expect(text).to.contain('could not be read — bad file').and.not.contain('(the executor plugin is not loaded)');
     expect(text).to.contain('Problem    runs: bad file');
     expect(text).to.contain('(no Orch server running — working on the files directly)');
   });
