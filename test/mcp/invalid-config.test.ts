@@ -55,7 +55,8 @@ describe('mcp: an invalid config/mcp.servers.json and a missing plugin package a
   it('orch start names the plugins that did not start on its first line and why; orch status through the server says the same', async () => {
     server = OrchProcess.start(home.dir);
     await server.ready(home.dir, 120_000);
-    for (let i = 0; i < 100 && !server.stderr.includes('✗ plugin orch-plugin'); i++) await new Promise((r) => setTimeout(r, 100));
+    // Both lines: they may reach this pipe in separate chunks.
+    for (let i = 0; i < 100 && !(server.stderr.includes('✗ plugin orch-plugin') && server.stderr.includes('✗ plugin mcp-bridge')); i++) await new Promise((r) => setTimeout(r, 100));
     const first = server.stderr.split('\n').find((l) => l.includes(' started in '))!;
     expect(first).to.contain('did not start').and.contain('mcp-bridge (failed)').and.contain('orch-plugin-that-does-not-exist (refused)');
     expect(server.stderr).to.match(/✗ plugin mcp-bridge failed: .*mcp\.servers\.json is invalid: sample\.transport/);
