@@ -4,15 +4,13 @@
 // TypeScript, no Zod and no plugin code. A command runs the compiled JavaScript of dist/ when it is
 // current (`npm run build`; `npm ci` and `npm start` build it), else the TypeScript sources through tsx.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { compiledDist } from './compiled.mjs';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const argv = hideBin(process.argv);
+const argv = process.argv.slice(2);
 const globals = peekGlobals(argv);
 const home = resolve(globals.home ?? process.env.ORCH_HOME ?? projectRoot);
 // One cache per installation; an entry per (--plugins, config/orch.json) pair. Homes without a
@@ -34,8 +32,54 @@ const index = readCachedIndex() ?? (await buildIndex().catch(fatal));
 if (index.unknownSelections?.length) {
   fatal(new Error(`--plugins names no profile or plugin called ${index.unknownSelections.map((n) => `"${n}"`).join(', ')} (profiles: business, ops; \`orch plugins:list\` shows the plugin ids)`));
 }
-const cli = buildCli(index);
-await cli.parseAsync();
+// `orch --help` and `orch <command> --help` are answered from the text cached with the index (no yargs).
+const helpKey = helpRequestKey(argv);
+const cachedHelp = helpKey && index.help?.[helpKey];
+if (cachedHelp) {
+  process.stdout.write(cachedHelp);
+} else {
+  const cli = await buildCli(index);
+  if (helpKey) await answerAndCacheHelp(cli, helpKey);
+  else await cli.parseAsync();
+}
+
+/** `<command word>|<terminal width>` for a plain help request (`--help` / `-h`, at most a command word), else undefined. */
+function helpRequestKey(args) {
+  if (!args.includes('--help') && !args.includes('-h')) return undefined;
+  const words = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--home' || args[i] === '--plugins' || args[i] === '--operator') i += 1;
+    else if (!args[i].startsWith('-')) words.push(args[i]);
+  }
+  // Only the general help and the help of a known command are kept (never one per typo).
+  if (words.length > 1 || (words[0] !== undefined && !index.commands.some((c) => c.name === words[0]))) return undefined;
+  return `${words[0] ?? ''}|${Math.min(110, process.stdout.columns || 100)}`;
+}
+
+/** Lets yargs print the help, keeps its text with the cached index for the next time. */
+async function answerAndCacheHelp(cli, key) {
+  let text = '';
+  const log = console.log;
+  console.log = (...parts) => (text += `${parts.join(' ')}\n`);
+  try {
+    await cli.exitProcess(false).parseAsync();
+  } finally {
+    console.log = log;
+  }
+  process.stdout.write(text);
+  if (!text || process.exitCode) return;
+  try {
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    if (!cache[cacheKey]) return;
+    cache[cacheKey].help = { ...cache[cacheKey].help, [key]: text };
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    writeFileSync(temp, `${JSON.stringify(cache)}\n`);
+    renameSync(temp, cacheFile);
+  } catch {
+    // A cache that cannot be written only costs the next --help some time.
+  }
+}
 
 
 /** The command word: the first argument that is neither an option nor an option's value. */
@@ -65,7 +109,8 @@ function notSelectedHint(index, name) {
   );
 }
 
-function buildCli(index) {
+async function buildCli(index) {
+  const { default: yargs } = await import('yargs');
   const cli = yargs(argv)
     .scriptName('orch')
     .usage('Orch — plans of tasks, AI agents and MCP tools, run on their own; people approve where it matters.\n\nUsage: orch <command> [options]')
