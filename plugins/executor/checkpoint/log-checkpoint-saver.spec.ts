@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rename, rm, stat, truncate, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
-import type { BaseCheckpointSaver, CheckpointTuple } from '@langchain/langgraph-checkpoint';
+import { uuid6, type BaseCheckpointSaver, type CheckpointTuple } from '@langchain/langgraph-checkpoint';
 import { JsonCheckpointSaver } from './json-checkpoint-saver.js';
 import { LogCheckpointSaver, type CorruptCheckpoint, type LogStats } from './log-checkpoint-saver.js';
 
@@ -88,12 +88,14 @@ describe('LogCheckpointSaver', function () {
     expect(after.map((t) => t.checkpoint.id)).to.deep.equal(before.slice(before.length - after.length).map((t) => t.checkpoint.id).slice(0, after.length));
 
     const latest = after[0]!;
-    await saver.put(latest.config, { ...latest.checkpoint, id: `${latest.checkpoint.id.slice(0, -1)}f` }, latest.metadata!, {});
+    // A fresh time-ordered id, as LangGraph makes them (editing the last digit collided with it 1 time in 16).
+    const nextId = uuid6(-3);
+    await saver.put(latest.config, { ...latest.checkpoint, id: nextId }, latest.metadata!, {});
     expect(events).to.have.length(1);
     expect(events[0]!.reason).to.match(/torn line/);
     expect(existsSync(`${file}.corrupt`)).to.equal(true);
     const reread = await all(new LogCheckpointSaver(root), 'r');
-    expect(reread[0]!.checkpoint.id).to.equal(`${latest.checkpoint.id.slice(0, -1)}f`);
+    expect(reread[0]!.checkpoint.id).to.equal(nextId);
   });
 
   it('reports a damaged complete line at once', async () => {
@@ -114,7 +116,7 @@ describe('LogCheckpointSaver', function () {
     const folder = saver.folderOf('r');
     await rename(folder, `${folder}.aside`);
     await writeFile(folder, 'not a folder\n');
-    const next = { ...good.checkpoint, id: `${good.checkpoint.id.slice(0, -1)}f` };
+    const next = { ...good.checkpoint, id: uuid6(-3) };
     await saver.put(good.config, next, good.metadata!, { nodes: 99 }).then(
       () => expect.fail('should fail'),
       (error: { code?: string }) => expect(error.code).to.equal('write_failed'),
