@@ -49,7 +49,8 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   }
 }
 
-async function syncFolder(folder: string): Promise<void> {
+/** fsyncs a folder (so a rename or a new file in it survives a power loss); a filesystem that refuses is tolerated. */
+export async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r');
   try {
     await handle.sync();

@@ -1,8 +1,8 @@
 import { closeSync, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { open, truncate } from 'node:fs/promises';
+import { truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { OrchError } from '../../../kernel/index.js';
+import { OrchError, syncFolder } from '../../../kernel/index.js';
 
 const datasync = promisify(fdatasync);
 
@@ -185,15 +185,4 @@ export class GroupCommitLog {
 export function writeFailed(file: string, error: unknown): OrchError {
   if (error instanceof OrchError) return error;
   return new OrchError('write_failed', `Could not write ${file}: ${(error as Error).message}`, { file }, { cause: error });
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } catch {
-    // Some filesystems refuse fsync on a folder; the file itself is synced all the same.
-  } finally {
-    await handle.close();
-  }
 }
