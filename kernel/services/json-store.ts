@@ -7,8 +7,16 @@ import { OrchError } from '../errors.js';
 import { toStoredJson, writeFileAtomic } from './atomic-write.js';
 import { withFileLock } from './file-lock.js';
 
-/** Reads `file` through `schema`; `undefined` when missing. Malformed content is an error, never a default. */
-export async function readJsonFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | undefined> {
+/**
+ * Reads `file` through `schema`; `undefined` when missing. Malformed content is an error, never a
+ * default. `prepare` may complete the parsed value before the schema sees it (e.g. apply a journal
+ * kept beside the file); it gets the raw text too.
+ */
+export async function readJsonFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  prepare?: (data: unknown, text: string) => Promise<unknown> | unknown,
+): Promise<z.output<S> | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -22,6 +30,7 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S)
   } catch (error) {
     throw new OrchError('invalid_input', `${file} is not valid JSON: ${(error as Error).message}`, { file });
   }
+  if (prepare) data = await prepare(data, text);
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error);

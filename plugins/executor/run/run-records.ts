@@ -1,6 +1,6 @@
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatFieldIssues, OrchError, toFieldIssues, toStoredJson, withFileLock, writeFileAtomic } from '../../../kernel/index.js';
+import { formatFieldIssues, OrchError, readJsonFile, toFieldIssues, toStoredJson, withFileLock, writeFileAtomic } from '../../../kernel/index.js';
 import { RunRecordSchema, type RunRecord } from '../api/index.js';
 import { CoalescingWriter } from '../coalescing-writer.js';
 import { applyDeltas, deltasFor, journalFileOf, RecordChanges, recordVersionOf } from './run-record-journal.js';
@@ -96,28 +96,13 @@ export class RunRecords {
     });
   }
 
-  private async readFile(file: string): Promise<RunRecord | undefined> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new OrchError('internal', `Could not read ${file}: ${(error as Error).message}`, { file });
-    }
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(text) as Record<string, unknown>;
-    } catch (error) {
-      throw new OrchError('invalid_input', `${file} is not valid JSON: ${(error as Error).message}`, { file });
-    }
-    const journal = await readFile(journalFileOf(file)).catch(() => undefined);
-    if (journal && data !== null && typeof data === 'object') applyDeltas(data, deltasFor(journal, recordVersionOf(text)));
-    const parsed = RunRecordSchema.safeParse(data);
-    if (!parsed.success) {
-      const issues = toFieldIssues(parsed.error);
-      throw new OrchError('invalid_input', `${file} is invalid: ${formatFieldIssues(issues)}`, { file, issues });
-    }
-    return parsed.data;
+  /** The record with the node-by-node changes of its journal applied (those written after the record's version). */
+  private readFile(file: string): Promise<RunRecord | undefined> {
+    return readJsonFile(file, RunRecordSchema, async (data, text) => {
+      const journal = await readFile(journalFileOf(file)).catch(() => undefined);
+      if (journal && data !== null && typeof data === 'object') applyDeltas(data as Record<string, unknown>, deltasFor(journal, recordVersionOf(text)));
+      return data;
+    });
   }
 }
 
