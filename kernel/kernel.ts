@@ -10,11 +10,11 @@ import { JsonStore } from './contracts/json-store.js';
 import { Logger } from './contracts/logger.js';
 import { Paths } from './contracts/paths.js';
 import { PluginCatalog, type PluginCatalogEntry } from './contracts/plugin-catalog.js';
-import type { DiscoveredPlugin } from './contracts/plugin-manifest.js';
-import type { PluginContext, PluginDefinition, PluginRuntime } from './contracts/plugin.js';
+import { PROFILES, type DiscoveredPlugin } from './contracts/plugin-manifest.js';
+import type { PluginContext, PluginDefinition, PluginRuntime, ServiceResolver } from './contracts/plugin.js';
 import { ProcessContext } from './contracts/process-context.js';
 import { importEntry } from './entry-module.js';
-import { describeError, OrchError } from './errors.js';
+import { describeError } from './errors.js';
 import { discoverPlugins } from './plugin-discovery.js';
 import { selectPlugins } from './plugin-selection.js';
 import { FileConfig } from './services/config.js';
@@ -112,16 +112,9 @@ export class Kernel {
 
   private async loadPlugins(options: BootOptions): Promise<void> {
     const discovery = await discoverPlugins(this.paths, this.config.orch, KERNEL_VERSION);
-    const unknown = this.config.unknownSections(discovery.plugins.flatMap((p) => p.manifest.contributes.configSections));
-    if (unknown.length > 0) {
-      const file = this.paths.config('orch.json');
-      throw new OrchError('invalid_input', `${file}: unknown section ${unknown.map((k) => `"${k}"`).join(', ')} — no plugin declares it (kernel sections: plugins, logging; see docs/plugins.md)`, {
-        file,
-        issues: unknown.map((k) => ({ path: k, message: 'no plugin declares this section' })),
-      });
-    }
+    this.config.checkSections(discovery.plugins.flatMap((p) => p.manifest.contributes.configSections));
     const named = options.plugins ?? this.config.orch.plugins.profiles;
-    const profiles = new Set<string>(named.filter((n) => n === 'business' || n === 'ops' || n === 'core'));
+    const profiles = new Set<string>(named.filter((n) => (PROFILES as readonly string[]).includes(n)));
     const selection = selectPlugins(discovery.plugins, {
       profiles,
       include: new Set(named.filter((n) => !profiles.has(n))),
@@ -131,16 +124,11 @@ export class Kernel {
     for (const refused of [...discovery.refused, ...selection.refused]) {
       this.logger.warn(`Plugin ${refused.id} refused: ${refused.reason}`, { category: 'plugins', plugin: refused.id });
       const plugin = discovery.plugins.find((p) => p.manifest.id === refused.id);
-      this.catalog.push({
-        id: refused.id,
-        version: plugin?.manifest.version ?? '?',
-        profiles: plugin?.manifest.profiles ?? [],
-        source: plugin?.source ?? (refused.manifestFile.endsWith('package.json') ? 'package' : 'builtin'),
-        manifestFile: refused.manifestFile,
-        status: 'refused',
-        reason: refused.reason,
-        manifest: plugin?.manifest,
-      });
+      const source = refused.manifestFile.endsWith('package.json') ? 'package' : 'builtin';
+      const entry: PluginCatalogEntry = plugin
+        ? entryOf(plugin, 'refused')
+        : { id: refused.id, version: '?', profiles: [], source, manifestFile: refused.manifestFile, status: 'refused' };
+      this.catalog.push({ ...entry, reason: refused.reason });
     }
     for (const plugin of selection.notSelected) this.catalog.push(entryOf(plugin, 'not_selected'));
 
@@ -164,11 +152,15 @@ export class Kernel {
     }
     for (const problem of checkServices(this.loaded.map((l) => l.plugin), (id) => this.container.isBound(Symbol.for(id)))) {
       this.logger.error(`Plugin ${problem.pluginId}: ${problem.reason}`, { category: 'plugins', plugin: problem.pluginId });
-      const entry = this.catalog.find((e) => e.id === problem.pluginId);
-      if (entry) Object.assign(entry, { status: 'failed', reason: problem.reason });
+      this.markFailed(problem.pluginId, problem.reason);
       const item = this.loaded.find((l) => l.plugin.manifest.id === problem.pluginId);
       if (item) item.failed = problem.reason;
     }
+  }
+
+  private markFailed(pluginId: string, reason: string): void {
+    const entry = this.catalog.find((e) => e.id === pluginId);
+    if (entry) Object.assign(entry, { status: 'failed', reason });
   }
 
   private async loadOne(plugin: DiscoveredPlugin): Promise<LoadedPlugin> {
@@ -253,25 +245,24 @@ export class Kernel {
     return this.container.isBound(token) ? this.container.getAll<T>(token) : [];
   }
 
+  /** The container, read-only, as lifecycle hooks see it. */
+  private readonly services: ServiceResolver = {
+    get: (token) => this.container.get(token),
+    getAll: (token) => this.resolveAll(token),
+    isBound: (token) => this.container.isBound(token),
+  };
+
   private async runPhase(phase: Phase): Promise<void> {
     const order = phase === 'stop' ? [...this.loaded].reverse() : this.loaded;
     for (const item of order) {
       const hook = item.definition[phase];
       if (!hook || (item.failed && phase !== 'stop')) continue;
-      const runtime: PluginRuntime = {
-        ...item.context,
-        services: {
-          get: (token) => this.container.get(token),
-          getAll: (token) => (this.container.isBound(token) ? this.container.getAll(token) : []),
-          isBound: (token) => this.container.isBound(token),
-        },
-      };
+      const runtime: PluginRuntime = { ...item.context, services: this.services };
       try {
         await hook.call(item.definition, runtime);
       } catch (error) {
         item.failed = `${phase} failed: ${describeError(error)}`;
-        const entry = this.catalog.find((e) => e.id === item.plugin.manifest.id);
-        if (entry && phase !== 'stop') Object.assign(entry, { status: 'failed', reason: item.failed });
+        if (phase !== 'stop') this.markFailed(item.plugin.manifest.id, item.failed);
         this.logger.error(`Plugin ${item.plugin.manifest.id}: ${item.failed}`, {
           category: 'plugins',
           plugin: item.plugin.manifest.id,

@@ -32,10 +32,19 @@ export class FileConfig implements Config {
     throw new OrchError('invalid_input', `${file}: ${formatFieldIssues(issues)}`, { file, issues });
   }
 
-  /** Top-level keys that neither the kernel nor any discovered plugin declares: a typo, or a removed plugin's leftovers. */
-  unknownSections(declared: Iterable<string>): string[] {
+  /**
+   * Refuses top-level keys that neither the kernel nor any discovered plugin declares: a typo, or a
+   * removed plugin's leftovers — silently ignoring them would hide a setting that does nothing.
+   */
+  checkSections(declared: Iterable<string>): void {
     const known = new Set<string>([...KERNEL_CONFIG_SECTIONS, ...declared]);
-    return Object.keys(this.orch).filter((key) => !known.has(key));
+    const unknown = Object.keys(this.orch).filter((key) => !known.has(key));
+    if (unknown.length === 0) return;
+    const file = this.paths.config('orch.json');
+    throw new OrchError('invalid_input', `${file}: unknown section ${unknown.map((k) => `"${k}"`).join(', ')} — no plugin declares it (kernel sections: plugins, logging; see docs/plugins.md)`, {
+      file,
+      issues: unknown.map((k) => ({ path: k, message: 'no plugin declares this section' })),
+    });
   }
 
   async load<S extends z.ZodType>(name: string, schema: S, defaults: z.input<S>): Promise<z.output<S>> {
