@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, Link, navigate, useApi, useConnection, useEvents, useSnapshot, type ApprovalRecord, type PanelProps } from '@orch/gui-sdk';
+import { api, ApiError, Link, navigate, useApi, useEvents, useSnapshot, type ApprovalRecord, type PanelProps } from '@orch/gui-sdk';
 import { EmptyState, ErrorAlert, formatTime, JsonBlock, Loading, PageHeader, RiskBadge, timeAgo } from './ui';
+import { useAction } from './use-action';
 
 /** The status-bar badge: pending approvals across all runs, live. */
 export function ApprovalsBadge() {
@@ -84,26 +85,17 @@ export function ApprovalsPanel({ route }: PanelProps) {
 }
 
 function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalRecord; focused: boolean; onDecided: (approval: ApprovalRecord, message: string, ok?: boolean) => void }) {
-  const { interactive } = useConnection();
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState<'approved' | 'rejected' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, ready, run } = useAction<'approved' | 'rejected'>((e) => (e instanceof ApiError && e.status === 409 ? `Already decided: ${e.message}` : (e as Error).message));
   const card = useRef<HTMLElement>(null);
   useEffect(() => {
     if (focused) card.current?.scrollIntoView({ block: 'center' });
   }, [focused]);
-  const decide = async (outcome: 'approved' | 'rejected') => {
-    setBusy(outcome);
-    setError(null);
-    try {
+  const decide = (outcome: 'approved' | 'rejected') =>
+    run(outcome, async () => {
       await api.post(`/api/approvals/${encodeURIComponent(approval.id)}/decision`, { outcome, comment });
       onDecided(approval, outcome === 'approved' ? 'approved — the run resumes' : 'rejected', outcome === 'approved');
-    } catch (e) {
-      setError(e instanceof ApiError && e.status === 409 ? `Already decided: ${e.message}` : (e as Error).message);
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
   const overdue = approval.expiresAt !== undefined && new Date(approval.expiresAt).getTime() < Date.now();
   return (
     <article ref={card} className={`card bg-base-100 border ${focused ? 'border-primary' : 'border-base-300'} shadow-sm`} data-testid="approval-card" data-approval={approval.id}>
@@ -176,10 +168,10 @@ function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalReco
             />
             {error && <div className="alert alert-error py-2 text-sm">{error}</div>}
             <div className="card-actions justify-end">
-              <button type="button" className="btn btn-sm btn-error btn-outline" disabled={!interactive || busy !== null} onClick={() => void decide('rejected')} data-testid="reject">
+              <button type="button" className="btn btn-sm btn-error btn-outline" disabled={!ready} onClick={() => void decide('rejected')} data-testid="reject">
                 {busy === 'rejected' && <span className="loading loading-spinner loading-xs" />} Reject
               </button>
-              <button type="button" className="btn btn-sm btn-success" disabled={!interactive || busy !== null} onClick={() => void decide('approved')} data-testid="approve">
+              <button type="button" className="btn btn-sm btn-success" disabled={!ready} onClick={() => void decide('approved')} data-testid="approve">
                 {busy === 'approved' && <span className="loading loading-spinner loading-xs" />} Approve
               </button>
             </div>

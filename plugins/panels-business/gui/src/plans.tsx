@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, Link, navigate, useApi, useConnection, type PanelProps, type PlanDocument } from '@orch/gui-sdk';
+import { api, Link, navigate, useApi, type PanelProps, type PlanDocument } from '@orch/gui-sdk';
 import type { LayoutPlanNode } from './canvas/block-layout';
 import { PlanCanvas } from './canvas/PlanCanvas';
 import { NodeStatusStore } from './canvas/status-store';
+import { useAction } from './use-action';
 import { findNode } from './run-page';
 import { StartRunForm } from './runs';
 import { planOf, EmptyState, ErrorAlert, formatTime, JsonBlock, Loading, PageHeader, timeAgo } from './ui';
@@ -173,7 +174,6 @@ function DryRunResult({ report }: { report: DryRunReport }) {
 }
 
 function PlanPage({ planId, version }: { planId: string; version?: number }) {
-  const { interactive } = useConnection();
   const versions = useApi<{ versions: PlanVersionInfo[] }>(`/api/plans/${encodeURIComponent(planId)}/versions`, { refreshOn: 'plan' });
   const plan = useApi<PlanDocument | { plan: PlanDocument }>(`/api/plans/${encodeURIComponent(planId)}${version ? `?version=${version}` : ''}`, { refreshOn: 'plan' });
   const document = planOf(plan.data);
@@ -181,8 +181,7 @@ function PlanPage({ planId, version }: { planId: string; version?: number }) {
   const shown = version ?? document?.version ?? active;
   const [report, setReport] = useState<DryRunReport | null>(null);
   const [diff, setDiff] = useState<PlanDiff | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, ready, run: act } = useAction();
   const [selected, setSelected] = useState<string | null>(null);
   const store = useMemo(() => new NodeStatusStore(), []);
   useEffect(() => {
@@ -191,17 +190,6 @@ function PlanPage({ planId, version }: { planId: string; version?: number }) {
     setSelected(null);
     store.setIssues({});
   }, [planId, version, store]);
-  const act = async (name: string, action: () => Promise<void>) => {
-    setBusy(name);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(null);
-    }
-  };
   const dryRun = () =>
     act('dry-run', async () => {
       const result = await api.post<DryRunReport>('/api/plans/dry-run', { planId, ...(shown ? { version: shown } : {}) });
@@ -239,20 +227,20 @@ function PlanPage({ planId, version }: { planId: string; version?: number }) {
             }
             subtitle={document.goal}
           >
-            <button className="btn btn-sm" disabled={!interactive || busy !== null} onClick={() => void dryRun()} data-testid="dry-run">
+            <button className="btn btn-sm" disabled={!ready} onClick={() => void dryRun()} data-testid="dry-run">
               {busy === 'dry-run' && <span className="loading loading-spinner loading-xs" />} Dry run
             </button>
             {active !== undefined && shown !== active && (
               <>
-                <button className="btn btn-sm" disabled={!interactive || busy !== null} onClick={() => void showDiff()} data-testid="diff">
+                <button className="btn btn-sm" disabled={!ready} onClick={() => void showDiff()} data-testid="diff">
                   Compare with active v{active}
                 </button>
-                <button className="btn btn-sm btn-warning" disabled={!interactive || busy !== null} onClick={() => void rollback()} data-testid="rollback">
+                <button className="btn btn-sm btn-warning" disabled={!ready} onClick={() => void rollback()} data-testid="rollback">
                   Roll back to v{shown}
                 </button>
               </>
             )}
-            <button className="btn btn-sm btn-primary" disabled={!interactive || busy !== null} onClick={() => setStarting((s) => !s)} data-testid="start-plan-run">
+            <button className="btn btn-sm btn-primary" disabled={!ready} onClick={() => setStarting((s) => !s)} data-testid="start-plan-run">
               Start a run
             </button>
           </PageHeader>
@@ -361,47 +349,33 @@ function DiffView({ diff, onClose }: { diff: PlanDiff; onClose: () => void }) {
 }
 
 function SavePlan() {
-  const { interactive } = useConnection();
   const [text, setText] = useState('');
   const [report, setReport] = useState<DryRunReport | null>(null);
   const [parsed, setParsed] = useState<unknown>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { error } = action;
   const store = useMemo(() => new NodeStatusStore(), []);
   const check = async (source: string) => {
-    setError(null);
     setReport(null);
     let plan: unknown;
     try {
       plan = JSON.parse(source);
     } catch (e) {
-      setError(`This is not JSON: ${(e as Error).message}`);
+      action.setError(`This is not JSON: ${(e as Error).message}`);
       return;
     }
     setParsed(plan);
-    setBusy(true);
-    try {
+    await action.run('check', async () => {
       const result = await api.post<DryRunReport>('/api/plans/dry-run', { plan, source: 'GUI upload' });
       setReport(result);
       store.setIssues(issuesByNode(result));
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const save = () =>
+    action.run('save', async () => {
       const answer = await api.post<{ plan: PlanDocument }>('/api/plans', { plan: parsed, source: 'GUI upload' });
       navigate(`/plans/${encodeURIComponent(answer.plan.id)}/v/${answer.plan.version}`);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const root = parsed && typeof parsed === 'object' ? ((parsed as PlanDocument).root as LayoutPlanNode | undefined) : undefined;
   return (
     <div className="p-6 flex flex-col gap-4 max-w-6xl mx-auto" data-testid="save-plan">
@@ -425,10 +399,10 @@ function SavePlan() {
       </div>
       <textarea className="textarea font-mono text-xs w-full h-56" placeholder='{ "id": "my-plan", "name": "…", "root": { … } }' value={text} onChange={(e) => setText(e.target.value)} data-testid="plan-json" />
       <div className="flex gap-2">
-        <button className="btn btn-sm" disabled={!text.trim() || busy || !interactive} onClick={() => void check(text)} data-testid="check-plan">
+        <button className="btn btn-sm" disabled={!text.trim() || !action.ready} onClick={() => void check(text)} data-testid="check-plan">
           Dry run
         </button>
-        <button className="btn btn-sm btn-primary" disabled={!report?.ok || busy || !interactive} onClick={() => void save()} data-testid="save-plan-button">
+        <button className="btn btn-sm btn-primary" disabled={!report?.ok || !action.ready} onClick={() => void save()} data-testid="save-plan-button">
           Save as a new version
         </button>
       </div>

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, Link, navigate, useApi, useConnection, useEvents, useRouteAvailable, type AttemptRecord, type NodeAction, type NodeRunState, type PlanDocument, type RunAction, type RunNodeDetail, type RunRecord, type RunTimeline as RunTimelineData } from '@orch/gui-sdk';
+import { api, Link, navigate, useApi, useEvents, useRouteAvailable, type AttemptRecord, type NodeAction, type NodeRunState, type PlanDocument, type RunAction, type RunNodeDetail, type RunRecord, type RunTimeline as RunTimelineData } from '@orch/gui-sdk';
 import { childrenOf, isComposite, type LayoutPlanNode } from './canvas/block-layout';
 import { PlanCanvas } from './canvas/PlanCanvas';
 import { NodeStatusStore } from './canvas/status-store';
 import { RunTimeline, spansFrom } from './timeline';
-import { planOf, ErrorAlert, formatDuration, formatTime, JsonBlock, label, Loading, PageHeader, StatusBadge } from './ui';
+import { useAction } from './use-action';
+import { planOf, ErrorAlert, formatDuration, formatTime, JsonBlock, Loading, PageHeader, StatusBadge } from './ui';
 
 const ACTIVE = ['running', 'waiting_approval', 'needs_attention', 'blocked'];
 
@@ -181,24 +182,6 @@ function WaitingFor({ record, onSelect, nodeActions }: { record: RunRecord; onSe
   );
 }
 
-function useAction() {
-  const { interactive } = useConnection();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (name: string, action: () => Promise<void>) => {
-    setBusy(name);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(null);
-    }
-  };
-  return { interactive, busy, error, run };
-}
-
 /** Retry or skip a step the run handed to a person (the node's allowed actions when the server lists them). */
 function NodeResume({ runId, nodeId, actions }: { runId: string; nodeId: string; actions?: NodeAction[] }) {
   const action = useAction();
@@ -208,12 +191,12 @@ function NodeResume({ runId, nodeId, actions }: { runId: string; nodeId: string;
     <span className="flex gap-2 items-center">
       {action.error && <span className="text-xs">{action.error}</span>}
       {allows('retry') && (
-        <button className="btn btn-sm" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ retryNode: nodeId })} data-testid="retry-node">
+        <button className="btn btn-sm" disabled={!action.ready} onClick={() => void resume({ retryNode: nodeId })} data-testid="retry-node">
           Retry step
         </button>
       )}
       {allows('skip') && (
-        <button className="btn btn-sm btn-ghost" disabled={!action.interactive || action.busy !== null} onClick={() => void resume({ skipNode: nodeId })} data-testid="skip-node">
+        <button className="btn btn-sm btn-ghost" disabled={!action.ready} onClick={() => void resume({ skipNode: nodeId })} data-testid="skip-node">
           Skip step
         </button>
       )}
@@ -242,14 +225,14 @@ function RunActions({ record, actions, selected, selectedActions }: { record: Ru
     <div className="flex gap-2 items-center flex-wrap" data-testid="run-actions">
       {action.error && <span className="text-xs text-error max-w-72">{action.error}</span>}
       {allowed.has('resume') && (
-        <button className="btn btn-sm btn-primary" disabled={!action.interactive || action.busy !== null} onClick={() => void post('resume', 'resume')}>
+        <button className="btn btn-sm btn-primary" disabled={!action.ready} onClick={() => void post('resume', 'resume')}>
           Resume
         </button>
       )}
       {allowed.has('replay') && (!selected || !selectedActions || selectedActions.includes('replay-from')) && (
         <button
           className="btn btn-sm"
-          disabled={!action.interactive || action.busy !== null}
+          disabled={!action.ready}
           title={selected ? `Fork a new run that starts again from step ${selected}` : 'Fork a new run from the first kept checkpoint (select a step to replay from it)'}
           onClick={() => void post('replay', 'replay', selected ? { from: selected } : {})}
         >
@@ -259,7 +242,7 @@ function RunActions({ record, actions, selected, selectedActions }: { record: Ru
       {allowed.has('cancel') && (
         <button
           className="btn btn-sm btn-error btn-outline"
-          disabled={!action.interactive || action.busy !== null}
+          disabled={!action.ready}
           onClick={() => {
             if (confirm(`Cancel run ${record.runId}? Running steps are aborted.`)) void post('cancel', 'cancel');
           }}

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { api, Link, navigate, useApi, useConnection, type PanelProps, type RunListItem, type RunRecord, type RunStatus } from '@orch/gui-sdk';
+import { api, Link, navigate, useApi, type PanelProps, type RunListItem, type RunRecord, type RunStatus } from '@orch/gui-sdk';
 import { RunPage } from './run-page';
 import { EmptyState, ErrorAlert, formatDuration, formatTime, label, Loading, PageHeader, planOf, StatusBadge, timeAgo } from './ui';
+import { useAction } from './use-action';
 
 const STATUSES: RunStatus[] = ['running', 'waiting_approval', 'needs_attention', 'blocked', 'completed', 'failed', 'cancelled'];
 const PAGE = 25;
@@ -184,28 +185,21 @@ interface DeclaredInput {
  * by the server to the declared type, `inputsAsText`); empty fields take their defaults.
  */
 export function StartRunForm({ onClose, planId: fixedPlan, version }: { onClose: () => void; planId?: string; version?: number }) {
-  const { interactive } = useConnection();
   const plans = useApi<{ plans: Array<{ id: string; name: string; activeVersion: number }> }>(fixedPlan ? null : '/api/plans');
   const [planId, setPlanId] = useState(fixedPlan ?? '');
   const plan = useApi<Record<string, unknown>>(planId ? `/api/plans/${encodeURIComponent(planId)}${version ? `?version=${version}` : ''}` : null);
   const declared = (planOf(plan.data)?.inputs ?? {}) as Record<string, DeclaredInput>;
   const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setError(null);
-    setBusy(true);
-    try {
+  const action = useAction();
+  const { error } = action;
+  const busy = action.busy !== null;
+  const submit = () =>
+    action.run('start', async () => {
       const inputs = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
       const answer = await api.post<{ run: RunRecord }>('/api/runs', { planId, ...(version ? { version } : {}), inputs, inputsAsText: true });
       onClose();
       navigate(`/runs/${encodeURIComponent(answer.run.runId)}`);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const names = Object.keys(declared);
   return (
     <div className="card bg-base-100 border border-base-300 mb-4" data-testid="start-run-form">
@@ -260,7 +254,7 @@ export function StartRunForm({ onClose, planId: fixedPlan, version }: { onClose:
           <button className="btn btn-sm btn-ghost" onClick={onClose}>
             Cancel
           </button>
-          <button className="btn btn-sm btn-primary" disabled={!planId || busy || !interactive} onClick={() => void submit()} data-testid="start-run-submit">
+          <button className="btn btn-sm btn-primary" disabled={!planId || !action.ready} onClick={() => void submit()} data-testid="start-run-submit">
             {busy && <span className="loading loading-spinner loading-xs" />} Start
           </button>
         </div>

@@ -13,7 +13,6 @@ export class NodeStatusStore {
   private readonly timeline = new Map<string, TimelineNode>();
   /** Loop id → the iteration a person picked to look at. */
   private readonly picked = new Map<string, string>();
-  private readonly loopListeners = new Map<string, Set<() => void>>();
 
   get(id: string): NodeRunState | undefined {
     return this.states.get(id);
