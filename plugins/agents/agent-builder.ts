@@ -1,8 +1,9 @@
-import { Agent, tool, type FunctionTool, type ModelSettings } from '@openai/agents';
+import type { Agent, FunctionTool, ModelSettings } from '@openai/agents';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { describeError, isOrchError, OrchError } from '../../kernel/index.js';
 import { AgentFunctionTool, type AgentConfig, type AgentInvocationOutput } from './api/index.js';
 import { McpBridge, toolResultText } from '../mcp-bridge/api/index.js';
+import { loadAgentsSdk, type AgentsSdk } from './agents-sdk.js';
 import { ModelClients } from './model-clients.js';
 import { OutputSchema } from './output-schema.js';
 import type { ResolvedModel } from './models-config.js';
@@ -56,6 +57,7 @@ export class AgentBuilder {
   ) {}
 
   async build(name: string, call: AgentCall): Promise<BuiltAgent> {
+    const sdk = await loadAgentsSdk();
     const members = new Map<string, BuiltMember>();
     const agents = new Map<string, Agent<any, any>>();
     const queue = [name];
@@ -65,7 +67,7 @@ export class AgentBuilder {
       const { config } = this.registry.ensure(next);
       const member = await this.member(config, call);
       members.set(next, member);
-      agents.set(next, await this.agentOf(config, member, call));
+      agents.set(next, await this.agentOf(sdk, config, member, call));
       for (const handoff of config.handoffs) {
         if (!this.registry.get(handoff)) {
           throw new OrchError('invalid_input', `Agent "${config.name}" hands off to "${handoff}", which is not in the registry (orch agents:config:list)`, {
@@ -100,8 +102,8 @@ export class AgentBuilder {
     return { config, target, output, structure: 'text', unwrap: (answer) => answer };
   }
 
-  private async agentOf(config: AgentConfig, member: BuiltMember, call: AgentCall): Promise<Agent<any, any>> {
-    const tools = await this.toolsOf(config, call);
+  private async agentOf(sdk: AgentsSdk, config: AgentConfig, member: BuiltMember, call: AgentCall): Promise<Agent<any, any>> {
+    const tools = await this.toolsOf(sdk, config, call);
     let instructions = config.instructions;
     let outputType: unknown;
     if (member.output && member.structure === 'sdk') outputType = member.output.forModel('output').definition;
@@ -114,22 +116,22 @@ export class AgentBuilder {
       ...(settings?.topP !== undefined ? { topP: settings.topP } : {}),
       ...(settings?.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
     };
-    return new Agent<any, any>({
+    return new sdk.Agent<any, any>({
       name: config.name,
       handoffDescription: config.description,
       instructions,
-      model: this.clients.agentModel(member.target),
+      model: await this.clients.agentModel(member.target),
       modelSettings,
       tools,
       ...(outputType ? { outputType } : {}),
     });
   }
 
-  private async toolsOf(config: AgentConfig, call: AgentCall): Promise<FunctionTool<any, any, any>[]> {
+  private async toolsOf(sdk: AgentsSdk, config: AgentConfig, call: AgentCall): Promise<FunctionTool<any, any, any>[]> {
     const built: { name: string; alias?: string; make: (name: string) => FunctionTool<any, any, any> }[] = [];
     for (const [index, entry] of config.tools.entries()) {
-      if ('mcp' in entry) built.push(...(await this.mcpTools(config, index, entry.mcp, entry.allow, call)));
-      else built.push(this.functionTool(config, index, entry.function, call));
+      if ('mcp' in entry) built.push(...(await this.mcpTools(sdk, config, index, entry.mcp, entry.allow, call)));
+      else built.push(this.functionTool(sdk, config, index, entry.function, call));
     }
     // Two aliases may offer a tool of the same name: those get the alias as a prefix.
     const counts = new Map<string, number>();
@@ -137,7 +139,7 @@ export class AgentBuilder {
     return built.map((b) => b.make(counts.get(b.name)! > 1 && b.alias ? `${b.alias}__${b.name}` : b.name));
   }
 
-  private async mcpTools(config: AgentConfig, index: number, alias: string, allow: string[] | undefined, call: AgentCall) {
+  private async mcpTools(sdk: AgentsSdk, config: AgentConfig, index: number, alias: string, allow: string[] | undefined, call: AgentCall) {
     const field = `tools.${index}`;
     const bridge = this.bridge;
     if (!bridge) {
@@ -166,7 +168,7 @@ export class AgentBuilder {
       name: info.name,
       alias,
       make: (name: string) =>
-        tool({
+        sdk.tool({
           name,
           description: info.description ?? info.title ?? `Tool ${info.name} of MCP server ${alias}`,
           parameters: objectSchema(info.inputSchema) as any,
@@ -201,7 +203,7 @@ export class AgentBuilder {
     }));
   }
 
-  private functionTool(config: AgentConfig, index: number, name: string, call: AgentCall) {
+  private functionTool(sdk: AgentsSdk, config: AgentConfig, index: number, name: string, call: AgentCall) {
     const found = (this.functions ?? []).find((f) => f.name === name);
     if (!found) {
       const known = (this.functions ?? []).map((f) => f.name);
@@ -214,7 +216,7 @@ export class AgentBuilder {
     return {
       name,
       make: (toolName: string) =>
-        tool({
+        sdk.tool({
           name: toolName,
           description: found.description,
           parameters: objectSchema(found.parameters) as any,

@@ -1,9 +1,9 @@
-import { Runner } from '@openai/agents';
 import { inject, injectable } from 'inversify';
 import { formatFieldIssues, Logger, OrchError } from '../../kernel/index.js';
 import { type AgentInvocationOutput } from './api/index.js';
 import { AgentBuilder, type AgentCall, type BuiltMember } from './agent-builder.js';
 import { abortFailure, agentRunFailure } from './agent-run-failure.js';
+import { loadAgentsSdk } from './agents-sdk.js';
 import { ModelClients } from './model-clients.js';
 import { extractJson } from './model-json-schema.js';
 import { FileAgentRegistry } from './registry.js';
@@ -37,6 +37,7 @@ export class AgentInvoker {
     if (options.signal?.aborted) throw abortFailure(name, options.signal);
 
     const models = await this.clients.settings();
+    const { Runner } = await loadAgentsSdk();
     const runner = new Runner({ tracingDisabled: !models.tracing.enabled, workflowName: `orch agent ${name}` });
     const started = Date.now();
     let result;

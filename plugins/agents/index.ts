@@ -8,7 +8,7 @@ import { AgentInvocationAdapter } from './agent-invocation-adapter.js';
 import { AgentInvoker } from './agent-invoker.js';
 import { AgentRoutes } from './agent-routes.js';
 import { AgentsFolderWatcher } from './agents-folder-watcher.js';
-import { flushTraces, removeSdkSignalHandlers } from './agents-sdk.js';
+import { flushTraces } from './agents-sdk.js';
 import { AgentsAccess } from './commands/agents-access.js';
 import { AgentsGenerateCommand } from './commands/agents-generate-command.js';
 import { AgentsListCommand } from './commands/agents-list-command.js';
@@ -26,6 +26,7 @@ import { FileAgentRegistry } from './registry.js';
  * The agents plugin: the agent registry over `agents-config/` (hot load and unload in long-running
  * processes), model providers of `config/models.json`, the `ModelGateway` for structured generation,
  * `agent_invocation` nodes on @openai/agents, the Meta Agent, REST routes and `agents:config:*`.
+ * `@openai/agents` and `openai` are imported by the first call to a model (agents-sdk.ts, openai-sdk.ts).
  */
 export default definePlugin({
   bindings({ bind }) {
@@ -64,11 +65,6 @@ export default definePlugin({
     bind(CliCommand).toService(AgentsRemoveCommand);
     bind(AgentsGenerateCommand).toSelf();
     bind(CliCommand).toService(AgentsGenerateCommand);
-  },
-
-  configure() {
-    // Importing @openai/agents installed its own SIGINT/SIGTERM/unhandledRejection handlers; Orch owns them.
-    removeSdkSignalHandlers();
   },
 
   async start({ process, services }) {

@@ -1,10 +1,11 @@
-import { OpenAIChatCompletionsModel, OpenAIResponsesModel, type Model } from '@openai/agents';
+import type { Model } from '@openai/agents';
 import { inject, injectable, multiInject, optional } from 'inversify';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { Config, describeError, isOrchError, Logger } from '../../kernel/index.js';
 import { ModelProviderContribution } from './api/index.js';
-import { prepareAgentsSdk } from './agents-sdk.js';
+import { loadAgentsSdk, prepareAgentsSdk } from './agents-sdk.js';
 import { probeEndpoint } from './endpoint-probe.js';
+import { loadOpenAiSdk } from './openai-sdk.js';
 import {
   DEFAULT_MODELS_CONFIG,
   MODEL_ENV,
@@ -23,7 +24,8 @@ const UNUSABLE_FOR_MS = 15_000;
 /**
  * The model providers of `config/models.json` as clients: the official `openai` SDK for structured
  * generation, and `@openai/agents` models (Chat Completions or Responses, per provider) for agents.
- * The config is read on each call so an edit takes effect without a restart.
+ * The config is read on each call so an edit takes effect without a restart; both SDKs are loaded by
+ * the first call that needs a client, not when the plugin loads.
  *
  * Providers contributed by plugins (`ModelProviderContribution`, e.g. the offline demo model) are
  * listed next to the configured ones. When a call names no provider, `ORCH_MODEL_PROVIDER` (then
@@ -108,20 +110,23 @@ export class ModelClients {
     return probeEndpoint(target.provider, target.settings.baseURL, target.settings.connectTimeoutMs, signal);
   }
 
-  openai(target: ResolvedModel): OpenAI {
+  /** The `openai` client of a provider (the SDK is loaded by the first call). */
+  async openai(target: ResolvedModel): Promise<OpenAI> {
     const { baseURL, timeoutMs, maxRetries } = target.settings;
     const key = JSON.stringify([target.provider, baseURL, target.apiKey, timeoutMs, maxRetries]);
     let client = this.clients.get(key);
     if (!client) {
-      client = new OpenAI({ baseURL, apiKey: target.apiKey, timeout: timeoutMs, maxRetries });
+      const { OpenAI } = await loadOpenAiSdk();
+      client = this.clients.get(key) ?? new OpenAI({ baseURL, apiKey: target.apiKey, timeout: timeoutMs, maxRetries });
       this.clients.set(key, client);
     }
     return client;
   }
 
   /** The `@openai/agents` model for an agent: Chat Completions for OpenAI-compatible servers, else Responses. */
-  agentModel(target: ResolvedModel): Model {
-    const client = this.openai(target);
+  async agentModel(target: ResolvedModel): Promise<Model> {
+    const client = await this.openai(target);
+    const { OpenAIChatCompletionsModel, OpenAIResponsesModel } = await loadAgentsSdk();
     return target.settings.api === 'responses' ? new OpenAIResponsesModel(client, target.model) : new OpenAIChatCompletionsModel(client, target.model);
   }
 

@@ -1,6 +1,7 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { APIConnectionError, APIError } from 'openai';
 import { describeError, isOrchError, OrchError } from '../../kernel/index.js';
 import { unreachable } from './endpoint-probe.js';
+import { loadedOpenAiSdk } from './openai-sdk.js';
 import type { ResolvedModel } from './models-config.js';
 
 /**
@@ -10,16 +11,18 @@ import type { ResolvedModel } from './models-config.js';
 export function modelFailure(error: unknown, target: Pick<ResolvedModel, 'provider' | 'model'> & { settings: { baseURL: string; apiKeyEnv?: string } }): OrchError {
   if (isOrchError(error)) return error;
   const { provider, model } = target;
+  // Only a loaded SDK throws its own errors; without it, none of these classes can match.
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = loadedOpenAiSdk() ?? {};
   const { baseURL } = target.settings;
-  if (error instanceof APIUserAbortError) return new OrchError('cancelled', `Call to model ${model} of provider "${provider}" was cancelled`, { provider, model });
-  if (error instanceof APIConnectionTimeoutError) {
+  if (APIUserAbortError && error instanceof APIUserAbortError) return new OrchError('cancelled', `Call to model ${model} of provider "${provider}" was cancelled`, { provider, model });
+  if (APIConnectionTimeoutError && error instanceof APIConnectionTimeoutError) {
     return new OrchError('timeout', `Model ${model} of provider "${provider}" did not answer in time (providers.${provider}.timeoutMs in config/models.json)`, {
       provider,
       model,
     });
   }
-  if (error instanceof APIConnectionError) return unreachable(provider, baseURL, connectionReason(error));
-  if (error instanceof APIError) {
+  if (APIConnectionError && error instanceof APIConnectionError) return unreachable(provider, baseURL, connectionReason(error));
+  if (APIError && error instanceof APIError) {
     const status = error.status ?? 0;
     const server = serverMessage(error);
     const who = `Model provider "${provider}" (${baseURL})`;

@@ -1,10 +1,10 @@
 import { inject, injectable } from 'inversify';
-import { APIError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { describeError, Logger, OrchError, toFieldIssues } from '../../kernel/index.js';
 import { attemptsWording, type ModelGateway, type StructuredGenerationRequest, type StructuredGenerationResult } from './api/index.js';
 import { ModelClients } from './model-clients.js';
 import { modelFailure } from './model-failure.js';
+import { loadedOpenAiSdk } from './openai-sdk.js';
 import { extractJson, isStrictCompatible, modelJsonSchema } from './model-json-schema.js';
 import type { ResolvedModel } from './models-config.js';
 
@@ -109,7 +109,8 @@ export class OpenAiModelGateway implements ModelGateway {
     } else if (mode === 'json_object') {
       body.response_format = { type: 'json_object' };
     }
-    const completion = await this.clients.openai(target).chat.completions.create(body, { signal: request.signal });
+    const client = await this.clients.openai(target);
+    const completion = await client.chat.completions.create(body, { signal: request.signal });
     usage.inputTokens += completion.usage?.prompt_tokens ?? 0;
     usage.outputTokens += completion.usage?.completion_tokens ?? 0;
     const choice = completion.choices[0];
@@ -149,7 +150,8 @@ export class OpenAiModelGateway implements ModelGateway {
 
 /** A 400/422 while asking for a structure is most likely the server not supporting it. */
 function refusesStructure(error: unknown): boolean {
-  return error instanceof APIError && (error.status === 400 || error.status === 422);
+  const sdk = loadedOpenAiSdk();
+  return !!sdk && error instanceof sdk.APIError && (error.status === 400 || error.status === 422);
 }
 
 function schemaInstructions(name: string, schema: Record<string, unknown>): string {

@@ -1,5 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { JsonSchemaDefinition } from '@openai/agents';
 import { describeError, type FieldIssue } from '../../kernel/index.js';
 import { isStrictCompatible } from './model-json-schema.js';
@@ -10,8 +11,17 @@ import { isStrictCompatible } from './model-json-schema.js';
  * promise is not taken on trust: many local servers only approximate JSON-schema output).
  */
 const options = { strict: false, allErrors: true, logger: false } as const;
-const draft07 = new Ajv(options);
-const draft2020 = new Ajv2020(options);
+// Ajv (10 MB, 50 ms) is required by the first schema compiled, which most processes never see;
+// resolving it now keeps a missing package an error of the plugin's load.
+const require = createRequire(import.meta.url);
+require.resolve('ajv');
+let draft07: Ajv | undefined;
+let draft2020: Ajv2020 | undefined;
+
+function ajvFor(modern: boolean): Ajv | Ajv2020 {
+  if (modern) return (draft2020 ??= new (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020(options));
+  return (draft07 ??= new (require('ajv') as typeof import('ajv')).Ajv(options));
+}
 
 export class OutputSchema {
   private constructor(
@@ -23,8 +33,9 @@ export class OutputSchema {
   static compile(schema: Record<string, unknown>): OutputSchema {
     const { $schema, ...body } = schema;
     const modern = typeof $schema !== 'string' || /2019-09|2020-12/.test($schema);
+    const ajv = ajvFor(modern);
     try {
-      return new OutputSchema(schema, (modern ? draft2020 : draft07).compile(body));
+      return new OutputSchema(schema, ajv.compile(body));
     } catch (error) {
       throw new Error(`not a usable JSON Schema: ${describeError(error)}`);
     }
