@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { OrchError, isOrchError } from '../../kernel/index.js';
-import { NodeAdapterRegistry, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument, type CheckedSave, type PlanSaver } from './api/index.js';
+import { NodeAdapterRegistry, PlanStore, PlanValidator, type DryRunReport, type Plan, type PlanDocument, type PlanReference, type CheckedSave, type PlanSaver } from './api/index.js';
 import { diffValues } from './plan-diff.js';
 import { allIssues } from './validation/dry-run-validator.js';
 import { describeIssue } from './validation/issue-text.js';
@@ -12,6 +12,7 @@ export type { CheckedSave };
 /**
  * Saving as people and the Designer do it: dry run first, store only a plan without errors. The
  * refusal carries the whole report (`details.report`) so the CLI and the GUI can show the tree.
+ * A run pins the version it uses with `pin`, under the same "same content" rule.
  */
 @injectable()
 export class CheckedPlanSaver implements PlanSaver {
@@ -42,6 +43,14 @@ export class CheckedPlanSaver implements PlanSaver {
     // The store checks the Plan schema itself (all a save without the dry run checks).
     const plan = await this.store.save(document as never, { operator: options.operator, origin: options.origin, force: options.force });
     return { plan, report };
+  }
+
+  async pin(plan: PlanReference, options: { operator: string }): Promise<Plan> {
+    if ('planId' in plan) return this.store.get(plan.planId, plan.version);
+    // The whole dry run with its own refusal (every problem), then the one "same content" rule of save.
+    const document = await this.validator.validate(plan.document, { source: plan.source });
+    const origin = `run${plan.source ? ` of ${plan.source}` : ''}`;
+    return (await this.save(document, { operator: options.operator, origin, check: false, source: plan.source })).plan;
   }
 
   /** The active version when `document` says exactly what it says (saving again would add a copy). */

@@ -1,5 +1,6 @@
 import { END, START, StateGraph } from '@langchain/langgraph';
 import type { ConditionalNode, LeafNode, LoopNode, ParallelNode, PlanNode } from '../../plans/api/index.js';
+import { own } from './own.js';
 import { RunState, type RunStateUpdate, type RunStateValues } from './run-state.js';
 
 /** Where a plan node sits: the loops and parallels around it, outermost first. */
@@ -42,11 +43,6 @@ export const graphNames = {
   join: (id: string) => `@${id}#join`,
   branchEnd: (id: string, index: number) => `@${id}#end${index}`,
 };
-
-/** `map[key]` if `map` has it as its own property (state maps come back from checkpoints as plain objects). */
-export function own<T>(map: Record<string, T> | undefined, key: string): T | undefined {
-  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
-}
 
 const STEP_MARGIN = 5;
 

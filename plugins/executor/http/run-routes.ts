@@ -4,7 +4,7 @@ import { OrchError, redactSecrets } from '../../../kernel/index.js';
 import { serveRoute, type HttpRoute, type HttpRoutes } from '../../server/api/index.js';
 import { RunsApi, type RunNodeDetail, type RunRecord, type RunTimeline } from '../api/index.js';
 import { PlanStore, isCompositeNode } from '../../plans/api/index.js';
-import { own } from '../graph/plan-compiler.js';
+import { own } from '../graph/own.js';
 import { ExecutorRunService } from '../run/executor-run-service.js';
 import { suggestRemedy } from '../run/operations-log.js';
 import { readJournal } from '../run/run-journal.js';

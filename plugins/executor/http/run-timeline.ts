@@ -1,7 +1,7 @@
 import { redactSecrets } from '../../../kernel/index.js';
 import { FINISHED_RUN_STATUSES, type NodeRunState, type NodeStatus, type RunRecord, type RunTimeline, type TimelineNode } from '../api/index.js';
 import { adapterParamsOf, childrenOf, isCompositeNode, type LeafNode, type Plan, type PlanNode } from '../../plans/api/index.js';
-import { own } from '../graph/plan-compiler.js';
+import { own } from '../graph/own.js';
 import { nodeActions, runActions, type ActionContext } from './run-actions.js';
 
 /** Where a plan node sits in the tree: its parent and depth (root 0). */

@@ -1,6 +1,7 @@
 import { type ApprovalDecision } from '../../approvals/api/index.js';
 import { type HumanApprovalNode, type LeafNode } from '../../plans/api/index.js';
-import { own, type Placement } from '../graph/plan-compiler.js';
+import { own } from '../graph/own.js';
+import type { Placement } from '../graph/plan-compiler.js';
 import type { GateOutcome, RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { renderApproval } from './approval-context.js';
 import { closeAttempt, openAttempt, recordSkip } from './attempt-log.js';

@@ -1,6 +1,7 @@
 import { isOrchError } from '../../../kernel/index.js';
 import { evaluateExpression, type ConditionalNode, type LoopNode } from '../../plans/api/index.js';
-import { own, type Placement } from '../graph/plan-compiler.js';
+import { own } from '../graph/own.js';
+import type { Placement } from '../graph/plan-compiler.js';
 import type { RunStateUpdate, RunStateValues } from '../graph/run-state.js';
 import { iterationOf, publish, scopeOf, type RunEnvironment } from './run-environment.js';
 import { RunFailure } from './run-failure.js';

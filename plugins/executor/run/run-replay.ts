@@ -1,9 +1,48 @@
 import { OrchError } from '../../../kernel/index.js';
 import type { RunCheckpointInfo, RunRecord } from '../api/index.js';
+import { CHECKPOINTS_KEPT } from './executor-settings.js';
+import { snapshot, type RunHost } from './run-host.js';
 import { newRunId } from './run-id.js';
+import { afterDrive } from './run-resume.js';
 
-/** Checkpoints kept per run (the user-visible retention; replays start from one of them). */
-export const CHECKPOINTS_KEPT = 20;
+/**
+ * `run:replay`: a new run of the same plan version that starts from a kept checkpoint of `runId`
+ * (the newest, a checkpoint id, or the one right before a node). The chosen checkpoint, with every
+ * channel value, is forked into the new run's first one; the nodes before it are not run again.
+ */
+export async function replayRun(host: RunHost, runId: string, options: { from?: string; operator: string; wait?: boolean }): Promise<RunRecord> {
+  const live = host.sessions.get(runId);
+  const source = snapshot(live ? live.record : await host.records.get(runId));
+  if (source.mode === 'memory' && !live) {
+    throw new OrchError('conflict', `Run ${runId} ran in memory mode; its checkpoints ended with the process that ran it`);
+  }
+  const plan = await host.planOf(source);
+  const sourceSession = live ?? (await host.openSession(plan, source, options.operator, { register: false }));
+  const history = await sourceSession.history();
+  if (history.length === 0) throw new OrchError('not_found', `Run ${runId} has no checkpoints to replay from`);
+  const checkpoint = pickCheckpoint(history, options.from, runId);
+  const checkpointer = await host.checkpointer();
+  const saver = source.mode === 'memory' ? sourceSession.checkpointer : checkpointer;
+  const tuple = await saver.getTuple({ configurable: { thread_id: runId, checkpoint_ns: '', checkpoint_id: checkpoint.checkpointId } });
+  if (!tuple) throw new OrchError('not_found', `Checkpoint ${checkpoint.checkpointId} of run ${runId} is gone`);
+
+  const record = replayRecord(source, checkpoint, options);
+  await checkpointer.put(
+    { configurable: { thread_id: record.runId, checkpoint_ns: '' } },
+    tuple.checkpoint,
+    { ...(tuple.metadata ?? { step: checkpoint.step, parents: {} }), source: 'fork' } as never,
+    tuple.checkpoint.channel_versions,
+  );
+  const session = await host.openSession(plan, record, options.operator);
+  host.logger.info(`Run ${record.runId} replays run ${runId} from checkpoint ${checkpoint.checkpointId} (step ${checkpoint.step})`, { runId: record.runId, replayOf: runId });
+  host.bus.publish({ type: 'run.started', runId: record.runId, planId: record.planId, planVersion: record.planVersion, operator: options.operator });
+  const done = host.enqueue(record.runId, async () => afterDrive(host, session, await session.continue()));
+  if (options.wait === false) {
+    done.catch(() => undefined);
+    return snapshot(record);
+  }
+  return snapshot(await done);
+}
 
 /** The checkpoint a replay starts from: the newest, a checkpoint id, or the one right before a node. */
 export function pickCheckpoint(history: RunCheckpointInfo[], from: string | undefined, runId: string): RunCheckpointInfo {

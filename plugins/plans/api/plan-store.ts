@@ -62,6 +62,12 @@ export interface CheckedSave {
  */
 export interface PlanSaver {
   save(raw: unknown, options: { operator: string; origin?: string; force?: boolean; check?: boolean; source?: string }): Promise<CheckedSave>;
+  /**
+   * The stored version a run of `plan` uses: the named (or active) version of a stored plan; for
+   * a document, the dry run first (refusing with every problem), then the active version when the
+   * content is the same, else a new version — the same rule as `save`.
+   */
+  pin(plan: PlanReference, options: { operator: string }): Promise<Plan>;
 }
 export const PlanSaver = Symbol.for('orch.PlanSaver');
 
@@ -108,8 +114,26 @@ export interface DryRunReport {
   warningCount: number;
 }
 
+/** A stored plan (its active version unless one is named), or a document to run (a file's content, a request body). */
+export type PlanReference = { planId: string; version?: number } | { document: unknown; source?: string };
+
+/** What the dry run knows of one leaf without any I/O: its adapter, params and risk. */
+export interface LeafCheck {
+  nodeId: string;
+  /** Whether a run pauses for a person before (or, for human_approval, at) this node. */
+  approval: NonNullable<DryRunNodeReport['approval']>;
+  /** Errors and warnings of the node's own fields (a missing adapter, bad params, risk without approval). */
+  issues: PlanIssue[];
+}
+
 /** Checks a plan without side effects: schema, params, references, agents, MCP tools, services, risk. */
 export interface PlanValidator {
+  /**
+   * The dry run's checks of every leaf that need no I/O (adapter, params, risk) — what a run checks
+   * of a stored version before it starts (it passed its dry run when saved, but the plugins that
+   * provide its node types may have changed since).
+   */
+  checkLeaves(plan: PlanDocument): LeafCheck[];
   /** `raw` is parsed JSON or a JSON text (a file's content or a request body). */
   dryRun(raw: unknown, options?: { source?: string }): Promise<DryRunReport>;
   /** Parses and validates, throwing `invalid_input` with every problem when the dry run fails. */

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { Logger, OrchError, formatPath, describeError } from '../../../kernel/index.js';
-import { COMPOSITE_NODE_TYPES, NodeAdapterRegistry, PlanHeaderSchema, type DryRunNodeReport, type DryRunReport, type LeafNode, type PlanDocument, type PlanIssue, type PlanValidator } from '../api/index.js';
+import { COMPOSITE_NODE_TYPES, NodeAdapterRegistry, PlanHeaderSchema, type DryRunNodeReport, type DryRunReport, type LeafCheck, type LeafNode, type PlanDocument, type PlanIssue, type PlanValidator } from '../api/index.js';
 import { describeIssue } from './issue-text.js';
 import { MAX_JSON_DEPTH, jsonDepth, parseJsonText } from './json-text.js';
 import { checkAdapterFields, checkLeaf, runAdapterDryRun, type LeafFindings } from './leaf-adapter-check.js';
@@ -46,6 +46,17 @@ export class DryRunValidator implements PlanValidator {
       );
     }
     return this.registry.schemas.document.parse(value);
+  }
+
+  checkLeaves(plan: PlanDocument): LeafCheck[] {
+    const checks: LeafCheck[] = [];
+    for (const tree of buildPlanTree(plan.root, this.registry.schemas.shallowNode).nodes) {
+      if (tree.type === undefined || COMPOSITES.has(tree.type)) continue;
+      // A node whose type no plugin provides fails its own schema (tree.issues) and has no parsed node.
+      const leaf = tree.node ? checkLeaf(tree, tree.node as LeafNode, this.registry) : undefined;
+      checks.push({ nodeId: tree.id ?? tree.pathText, approval: leaf?.approval ?? 'none', issues: [...tree.issues, ...(leaf?.issues ?? [])] });
+    }
+    return checks;
   }
 
   private async check(raw: unknown, options: { source?: string }): Promise<{ report: DryRunReport; value: unknown }> {

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** At most this many leaf executions at once per process unless `executor.maxConcurrency` says otherwise (the mission's limit). */
+export const MAX_CONCURRENCY = 10;
+
+/** The `executor` section of `config/orch.json`, owned by this plugin. */
+export const ExecutorSettingsSchema = z.strictObject({
+  /** Leaf executions at once in one Orch process, over every run it executes; each parallel's `maxConcurrency` applies under it. */
+  maxConcurrency: z.number().int().min(1).max(100).default(MAX_CONCURRENCY),
+});
+export type ExecutorSettings = z.output<typeof ExecutorSettingsSchema>;
+
+/** Checkpoints kept per run (the user-visible retention; replays start from one of them). */
+export const CHECKPOINTS_KEPT = 20;
+
+/** How long a stopping process lets running nodes reach a checkpoint before aborting them. */
+export const STOP_GRACE_MS = 10_000;
