@@ -2,7 +2,8 @@ import { OrchError, describeError, type Logger } from '../../kernel/index.js';
 import { type BridgeAliasStatus, type BridgeState, type McpToolInfo } from './api/index.js';
 import { reconnectDelay } from './backoff.js';
 import { BridgeStateMachine } from './bridge-state-machine.js';
-import { McpSession } from './mcp-session.js';
+import { loadMcpSession } from './mcp-sdk.js';
+import type { McpSession } from './mcp-session.js';
 import type { McpServerConfig, ResolvedServer } from './servers-config.js';
 
 export interface StateChange {
@@ -145,6 +146,7 @@ export class AliasConnection {
     try {
       const server = this.resolve();
       const holder: { session?: McpSession } = {};
+      const { McpSession } = await loadMcpSession();
       const session = await McpSession.open(
         server,
         { onLost: (reason) => this.lost(holder.session, reason), onToolsChanged: (tools) => this.toolsListChanged(holder.session, tools) },

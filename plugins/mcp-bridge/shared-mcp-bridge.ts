@@ -3,7 +3,7 @@ import { Config, EventBus, Logger, OrchError, Paths, ProcessContext, describeErr
 import { type BridgeAliasStatus, type McpBridge, type McpToolInfo, type ToolInvocation, type ToolResult } from './api/index.js';
 import { type RiskLevel } from '../plans/api/index.js';
 import { AliasConnection, type AliasObserver } from './alias-connection.js';
-import { classifyMcpFailure, describeMcpFailure } from './mcp-failure.js';
+import { loadMcpFailure } from './mcp-sdk.js';
 import type { McpSession } from './mcp-session.js';
 import { SessionsFile } from './sessions-file.js';
 import { MCP_SERVERS_CONFIG, McpServersFileSchema, placeholderScope, resolveServer, type McpServersFile } from './servers-config.js';
@@ -170,6 +170,7 @@ export class SharedMcpBridge implements McpBridge {
       return await session.callTool(call.tool, call.args ?? {}, { timeoutMs, signal: call.signal, onProgress: call.onProgress });
     } catch (error) {
       if (call.signal?.aborted) throw cancelled(call, error);
+      const { classifyMcpFailure, describeMcpFailure } = await loadMcpFailure();
       const reason = describeMcpFailure(error);
       switch (classifyMcpFailure(error)) {
         case 'timeout':
