@@ -3,6 +3,7 @@ import { OrchError, Paths, ProcessContext, type OrchErrorCode } from '../../kern
 import { type ServerLink, type ServerLocation, type ServerRequestOptions } from './api/index.js';
 import { STATUS_BY_CODE } from './error-reply.js';
 import { describeCause } from './health-probe.js';
+import { loopbackRequest, type LoopbackResponse } from './loopback-request.js';
 import { ServerFile } from './server-file.js';
 
 const CHECK_ADVICE = 'Check that the Orch server is still running (`orch status`, `orch start`) and that its MCP servers are reachable (config/mcp.servers.json).';
@@ -41,9 +42,9 @@ export class HttpServerLink implements ServerLink {
     const signals = [options.signal, this.process.shutdownSignal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter(
       (s): s is AbortSignal => s !== undefined,
     );
-    let response: Response;
+    let response: LoopbackResponse;
     try {
-      response = await fetch(url, {
+      response = await loopbackRequest(url, {
         method: method.toUpperCase(),
         headers: {
           accept: 'application/json',
@@ -64,7 +65,7 @@ export class HttpServerLink implements ServerLink {
         baseUrl: location.baseUrl,
       });
     }
-    const text = await response.text();
+    const text = response.text;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
