@@ -1,5 +1,12 @@
 import type { RunStatus } from '../executor/api/index.js';
 
+const STOPPED: Record<Exclude<RunStatus, 'waiting_approval' | 'completed' | 'running'>, string> = {
+  needs_attention: 'needs attention',
+  blocked: 'is blocked',
+  failed: 'failed',
+  cancelled: 'was cancelled',
+};
+
 /** What the banner says about the demo run, by its status: the first thing a newcomer should try. */
 export function demoRunHint(runId: string, status: RunStatus | 'starting', baseUrl: string): string[] {
   const walkthrough = 'A walk-through of the first 10 minutes: docs/first-10-minutes.md';
@@ -18,6 +25,6 @@ export function demoRunHint(runId: string, status: RunStatus | 'starting', baseU
         `  ${walkthrough}`,
       ];
     default:
-      return [`The example run ${runId} is ${status.replace('_', ' ')}: see what it needs → ${baseUrl}/runs/${runId}. ${walkthrough}`];
+      return [`The example run ${runId} ${STOPPED[status]}: see why → ${baseUrl}/runs/${runId}. ${walkthrough}`];
   }
 }
