@@ -115,12 +115,15 @@ function ApprovalCard({ approval, focused, onDecided }: { approval: ApprovalReco
             </dd>
           </div>
           <div className="min-w-0">
-            <dt className="text-xs opacity-60">Run · node</dt>
-            <dd className="truncate">
-              <Link className="link link-hover font-mono" to={`/runs/${encodeURIComponent(approval.runId)}`}>
-                {approval.runId.slice(0, 12)}
-              </Link>{' '}
-              · <span className="font-mono">{approval.nodeId}</span>
+            <dt className="text-xs opacity-60">Run · step</dt>
+            {/* The whole id: its last part is what tells two runs of one day apart. */}
+            <dd className="font-mono text-sm">
+              <Link className="link link-hover block truncate" to={`/runs/${encodeURIComponent(approval.runId)}`} title={approval.runId}>
+                {approval.runId}
+              </Link>
+              <span className="block truncate opacity-80" title={approval.nodeId}>
+                {approval.nodeId}
+              </span>
             </dd>
           </div>
           <div>

@@ -148,7 +148,7 @@ function RunRow({ run }: { run: RunListItem & { nodes?: RunRecord['nodes'] } }) 
         </div>
         <div className="text-xs opacity-60 truncate">
           {run.planId} v{run.planVersion}
-          {run.replayOf ? ` · replay of ${run.replayOf.runId.slice(0, 8)}` : ''}
+          {run.replayOf ? ` · replay of ${run.replayOf.runId.replace(/^run-/, '')}` : ''}
         </div>
       </td>
       <td>
