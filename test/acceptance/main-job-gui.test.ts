@@ -95,6 +95,9 @@ describe('acceptance: the main job — demo run, approved in the GUI', function 
     expect(await page.getByTestId('nav').getAttribute('inert')).to.not.equal(null);
     expect(await page.getByTestId('connection-state').getAttribute('data-state')).to.equal('connecting');
     await screenshot(page, 'acceptance-main-job-inert');
+    // Whatever is on the page, nothing decides while it is not connected.
+    await page.getByTestId('approve').click({ force: true, timeout: 2000 }).catch(() => undefined);
+    expect((await api<{ run: RunRecord }>(`/runs/${tourRunId}`)).run.status).to.equal('waiting_approval');
 
     allow = true;
     await page.getByTestId('retry').click({ force: true }); // force: the notice's countdown re-renders every second
