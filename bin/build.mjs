@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Compiles kernel/ and plugins/ to dist/ (what `orch` runs), and with --if-stale only when a source
-// changed since the last build. With --ui it also builds the web GUI when ui/dist is missing or older
-// than its sources. Used by `npm ci` (prepare), `npm start` and `npm test`.
+// changed since the last build; bundles the many-module packages every process loads into
+// dist/node_modules/ (vendor-bundles.mjs). With --ui it also builds the web GUI when ui/dist is
+// missing or older than its sources. Used by `npm ci` (prepare), `npm start` and `npm test`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compiledDist, STAMP } from './compiled.mjs';
+import { bundleDependencies, bundlesAreStale } from './vendor-bundles.mjs';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -24,9 +26,13 @@ if (!args.has('--if-stale') || !compiledDist(projectRoot)) {
   const started = Date.now();
   run('Compiling kernel/ and plugins/ to dist/', process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
   mkdirSync(join(projectRoot, 'dist'), { recursive: true });
+  await bundleDependencies(projectRoot);
   // The stamp carries the time the compile began: a source saved during the compile counts as newer.
   writeFileSync(join(projectRoot, STAMP), `${new Date(started).toISOString()}\n`);
   utimesSync(join(projectRoot, STAMP), new Date(started), new Date(started));
+} else if (bundlesAreStale(projectRoot)) {
+  // The sources are compiled, but `npm ci` installed other versions (or an older build made no bundles).
+  await bundleDependencies(projectRoot);
 }
 
 if (args.has('--ui') && guiIsStale()) run('Building the web GUI (ui/dist and the panels)', 'npm', ['run', '--silent', 'build:ui']);

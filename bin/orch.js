@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, readdirSync, writeFileSy
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compiledDist } from './compiled.mjs';
+import { YARGS_BUNDLE } from './vendor-bundles.mjs';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -19,9 +20,16 @@ const cacheFile = join(projectRoot, 'node_modules', '.cache', 'orch', 'cli-index
 const cacheKey = `${projectRoot}|${globals.plugins ?? ""}|${configKey()}`;
 
 let tsxReady;
+let currentDist;
+/** dist/ when it is current (asked once: the answer walks the source tree). */
+function distIfCurrent() {
+  currentDist ??= { path: compiledDist(projectRoot) };
+  return currentDist.path;
+}
+
 /** A kernel module (`kernel/cli/run-command`): compiled from dist/ when current, else its TypeScript source. */
 async function importKernel(modulePath) {
-  const dist = compiledDist(projectRoot);
+  const dist = distIfCurrent();
   if (dist) return import(pathToFileURL(join(dist, `${modulePath}.js`)).href);
   tsxReady ??= import('tsx/esm/api').then(({ register }) => register({ tsconfig: join(projectRoot, 'tsconfig.json') }));
   await tsxReady;
@@ -109,8 +117,20 @@ function notSelectedHint(index, name) {
   );
 }
 
+/** yargs, from its one-file bundle in dist/ when that is current (a third of the modules to load), else node_modules/. */
+async function importYargs() {
+  if (distIfCurrent()) {
+    try {
+      return await import(pathToFileURL(join(projectRoot, YARGS_BUNDLE)).href);
+    } catch {
+      // A build without bundles (no esbuild): the package itself.
+    }
+  }
+  return import('yargs');
+}
+
 async function buildCli(index) {
-  const { default: yargs } = await import('yargs');
+  const { default: yargs } = await importYargs();
   const cli = yargs(argv)
     .scriptName('orch')
     .usage('Orch — plans of tasks, AI agents and MCP tools, run on their own; people approve where it matters.\n\nUsage: orch <command> [options]')
@@ -146,7 +166,10 @@ async function buildCli(index) {
       process.exit(1);
     }
   }
-  for (const command of index.commands) {
+  // Running a command needs only its own definition: the others matter to the general help, a typo's
+  // suggestion and the not-loaded hint, none of which applies when the first word names a command.
+  const named = helpKey?.startsWith('|') ? undefined : index.commands.find((c) => c.name === first);
+  for (const command of named ? [named] : index.commands) {
     const positionals = command.positionals
       .map((p) => (p.required ? `<${p.name}${p.variadic ? '..' : ''}>` : `[${p.name}${p.variadic ? '..' : ''}]`))
       .join(' ');
