@@ -16,8 +16,6 @@ import { resumeOnApproval, resumeRun } from './run-resume.js';
 import { startRun } from './run-start.js';
 import { withdrawOpenApprovals } from './withdraw-approvals.js';
 
-export { CHECKPOINTS_KEPT, ExecutorSettingsSchema, MAX_CONCURRENCY, STOP_GRACE_MS, type ExecutorSettings } from './executor-settings.js';
-
 /**
  * The Executor (`RunService`): starts runs of stored plan versions, keeps their records in
  * `state/runs/`, their checkpoints in `state/checkpoints/<runId>/` (or LangGraph's MemorySaver in
