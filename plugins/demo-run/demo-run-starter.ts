@@ -11,6 +11,8 @@ export const DEMO_PLAN_FILE = join('examples', 'plans', 'demo-tour.json');
 export const DEMO_PLAN_ID = 'demo-tour';
 /** Set by `npm start` (package.json), and by nothing else: the demo run is the main job's alone. */
 export const DEMO_RUN_FLAG = 'ORCH_DEMO_RUN';
+/** The service of config/services.json the tour's external service step calls: Orch's own API. */
+const OWN_API_SERVICE = 'orch-api';
 /** How long the banner waits for a new tour to reach its approval before printing anyway. */
 const WAIT_FOR_APPROVAL_MS = 60_000;
 
@@ -40,6 +42,8 @@ export class DemoRunStarter implements StartupBanner {
     try {
       const existing = await this.newestDemoRun();
       if (existing) return demoRunHint(existing.runId, existing.status, serving.baseUrl);
+      const misdirected = await this.ownApiServiceElsewhere(`${serving.baseUrl}/api`);
+      if (misdirected) return [misdirected];
       const runId = await this.startTour(`${serving.baseUrl}/api`);
       return demoRunHint(runId, await this.statusOnceSettled(runId), serving.baseUrl);
     } catch (error) {
@@ -51,6 +55,20 @@ export class DemoRunStarter implements StartupBanner {
   private async newestDemoRun(): Promise<RunListItem | undefined> {
     const tours = (await this.runs.listItems()).filter((run) => run.planId === DEMO_PLAN_ID);
     return tours.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  }
+
+  /**
+   * The tour's external service step calls `orch-api` of config/services.json, which names port 7420.
+   * On a server moved to another port that step would fail after its retries and the tour would
+   * never complete with one click — so it is not started, and the banner says what to change.
+   */
+  private async ownApiServiceElsewhere(api: string): Promise<string | undefined> {
+    const listed = await this.link
+      .request<{ services: { name: string; baseUrl: string }[] }>('GET', '/services', undefined, { timeoutMs: 5_000 })
+      .catch(() => undefined); // no services route: the run's own check names what is missing
+    const ownApi = listed?.services.find((service) => service.name === OWN_API_SERVICE);
+    if (!ownApi || ownApi.baseUrl.replace(/\/+$/, '') === api) return undefined;
+    return `The demo run was not started: the "${OWN_API_SERVICE}" service of config/services.json names ${ownApi.baseUrl}, but this server's API is ${api}. Change it there and start again.`;
   }
 
   private async startTour(api: string): Promise<string> {

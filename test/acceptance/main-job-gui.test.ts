@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { ensureGuiBuilt, launchBrowser, openPage, screenshot, waitFor } from '../gui/gui-harness.js';
@@ -63,6 +65,18 @@ describe('acceptance: the main job — demo run, approved in the GUI', function 
     expect((await api<{ runs: RunItem[] }>('/runs')).runs).to.deep.equal([]);
     await stop();
     expect(proc.stderr).to.not.contain('example run');
+  });
+
+  it('npm start on a server whose own API service points elsewhere: no tour (it could not complete), and the banner says what to change', async () => {
+    const services = JSON.parse(await readFile(join(home.dir, 'config/services.json'), 'utf8')) as Record<string, { baseUrl: string }>;
+    const right = services['orch-api']!.baseUrl;
+    await home.writeConfig('services.json', { ...services, 'orch-api': { ...services['orch-api'], baseUrl: 'http://127.0.0.1:7420/api' } });
+    const proc = await start(true);
+    await printed(proc, /The demo run was not started: the "orch-api" service of config\/services.json names http:\/\/127\.0\.0\.1:7420\/api/);
+    expect(proc.stderr).to.contain(`this server's API is ${baseUrl}/api`);
+    expect((await api<{ runs: RunItem[] }>('/runs')).runs).to.deep.equal([]);
+    await stop();
+    await home.writeConfig('services.json', { ...services, 'orch-api': { ...services['orch-api'], baseUrl: right } });
   });
 
   it('npm start: the tour starts once, waits at its one approval, and the banner says where; a restart starts no second one', async () => {
