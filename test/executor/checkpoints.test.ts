@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hookAdapter } from '../support/executor-adapters.js';
@@ -108,10 +108,10 @@ describe('executor: checkpoints', function () {
     );
     expect(record.status).to.equal('needs_attention');
     const file = logOf(record.runId);
-    const size = (await stat(file)).size;
-    const text = await readFile(file, 'utf8');
+    // The lines end where the room the log reserves after them (a run of newlines) begins.
+    const text = (await readFile(file, 'utf8')).replace(/\n+$/, '\n');
     const lastLine = text.slice(text.lastIndexOf('\n', text.length - 2) + 1);
-    await truncate(file, size - Math.ceil(Buffer.byteLength(lastLine) / 2));
+    await truncate(file, Buffer.byteLength(text) - Math.ceil(Buffer.byteLength(lastLine) / 2));
 
     const restarted = await home.bootExecutor();
     let resumed = await restarted.runs.resume(record.runId, { operator: 'tester' });

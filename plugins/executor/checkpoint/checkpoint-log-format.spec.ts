@@ -47,4 +47,22 @@ describe('checkpoint log format', () => {
     expect(torn.badTail).to.include({ complete: false });
     expect(parseLog(Buffer.from(a + b)).badTail).to.equal(undefined);
   });
+
+  it('takes a run of newlines at the end for reserved room, and a gap or a torn line in it for the end of what is trusted', () => {
+    const a = encodeLine({ t: 'head', format: 'orch.checkpoint-log/1', thread: 'r' });
+    const b = encodeLine({ t: 'w', ns: '', cp: 'c1', w: [] });
+    const room = '\n'.repeat(100);
+    const clean = parseLog(Buffer.from(a + b + room));
+    expect(clean.validBytes).to.equal(a.length + b.length);
+    expect(clean.badTail).to.equal(undefined);
+    expect(clean.lines).to.have.length(2);
+    // A write torn by a power loss: the rest of its line is still room; it may also be a write in progress.
+    const torn = parseLog(Buffer.from(a + b.slice(0, 20) + room));
+    expect(torn.validBytes).to.equal(a.length);
+    expect(torn.badTail).to.include({ offset: a.length, bytes: 21, reason: 'checksum mismatch', complete: false });
+    // A later page reached the disk, an earlier one did not: the lines after the gap are not trusted.
+    const gap = parseLog(Buffer.from(a + '\n'.repeat(b.length) + b + room));
+    expect(gap.lines).to.have.length(1);
+    expect(gap.badTail).to.include({ offset: a.length, reason: 'an empty line (a gap left by a torn write)', complete: true });
+  });
 });

@@ -176,19 +176,37 @@ export interface ParsedLog {
   lines: LogLine[];
   /** Bytes of the file that hold whole, valid lines. */
   validBytes: number;
-  /** What follows the valid lines (a torn or damaged tail), if anything. */
+  /** What follows the valid lines (a torn or damaged tail, not counting reserved room), if anything. */
   badTail?: { offset: number; bytes: number; reason: string; complete: boolean; idHint?: string };
 }
 
+const NEWLINE = 0x0a;
+
 /**
- * Splits a log into its valid lines. Reading stops at the first line that is torn (no newline) or
- * damaged (checksum): what follows it may depend on it, so the log is trusted up to there only.
+ * Where the lines of a log end: a writer reserves room after them filled with newlines
+ * (`group-commit-log.ts`), so a run of newlines at the end of the file is room, except the first,
+ * which ends the last line. Returns the end and whether room followed.
+ */
+export function endOfLines(buffer: Buffer): { end: number; padded: boolean } {
+  let end = buffer.length;
+  while (end > 1 && buffer[end - 1] === NEWLINE && buffer[end - 2] === NEWLINE) end--;
+  return { end, padded: end < buffer.length };
+}
+
+/**
+ * Splits a log into its valid lines. Reading stops at the first line that is torn (no newline),
+ * damaged (checksum) or empty (a gap a torn write left in reserved room): what follows it may depend
+ * on it, so the log is trusted up to there only. A damaged last line followed by reserved room may
+ * be a write in progress, like a torn one (`complete: false`).
  */
 export function parseLog(buffer: Buffer): ParsedLog {
-  const parsed = parseCheckedLines<LogLine>(buffer);
+  const { end, padded } = endOfLines(buffer);
+  const parsed = parseCheckedLines<LogLine>(end < buffer.length ? buffer.subarray(0, end) : buffer);
   const lines = parsed.values.filter((line) => typeof line.t === 'string');
   if (!parsed.badTail) return { lines, validBytes: parsed.validBytes };
   const { text, ...tail } = parsed.badTail;
+  if (text === '') tail.reason = 'an empty line (a gap left by a torn write)';
+  else if (padded && tail.offset + Buffer.byteLength(text) + 1 === end) tail.complete = false;
   const idHint = /"id":"([^"]+)"/.exec(text)?.[1] ?? /"cp":"([^"]+)"/.exec(text)?.[1];
   return { lines, validBytes: parsed.validBytes, badTail: { ...tail, ...(idHint ? { idHint } : {}) } };
 }

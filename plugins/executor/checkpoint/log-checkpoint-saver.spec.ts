@@ -77,7 +77,8 @@ describe('LogCheckpointSaver', function () {
     await runChain(new LogCheckpointSaver(root), 'r', 5);
     const file = new LogCheckpointSaver(root).fileOf('r');
     const before = await all(new LogCheckpointSaver(root), 'r');
-    const text = await readFile(file, 'utf8');
+    // The lines end where the room the log reserves after them (a run of newlines) begins.
+    const text = (await readFile(file, 'utf8')).replace(/\n+$/, '\n');
     const lastLine = text.slice(text.lastIndexOf('\n', text.length - 2) + 1);
     await truncate(file, Buffer.byteLength(text) - Math.floor(Buffer.byteLength(lastLine) / 2));
 
@@ -102,7 +103,7 @@ describe('LogCheckpointSaver', function () {
     const events: CorruptCheckpoint[] = [];
     await runChain(new LogCheckpointSaver(root), 'r', 3);
     const file = new LogCheckpointSaver(root).fileOf('r');
-    const text = await readFile(file, 'utf8');
+    const text = (await readFile(file, 'utf8')).replace(/\n+$/, '\n');
     await writeFile(file, `${text.slice(0, -10)}X${text.slice(-9)}`);
     await new LogCheckpointSaver(root, { onCorrupt: (event) => events.push(event) }).getTuple({ configurable: { thread_id: 'r' } });
     expect(events.map((e) => e.reason)).to.have.length(1);
@@ -141,5 +142,49 @@ describe('LogCheckpointSaver', function () {
     // and it goes on in the new format
     await runChain(saver, 'old', 8);
     expect((await stat(saver.fileOf('old'))).size).to.be.above(0);
+  });
+
+  it('keeps room reserved after its lines, and recovers from a write torn inside it or a gap it left', async () => {
+    await runChain(new LogCheckpointSaver(root), 'r', 6);
+    const file = new LogCheckpointSaver(root).fileOf('r');
+    const buffer = await readFile(file);
+    const text = buffer.toString('utf8');
+    const end = text.replace(/\n+$/, '\n').length;
+    expect(buffer.length % 4096, 'whole pages').to.equal(0);
+    expect(buffer.length).to.be.above(end);
+    const before = await all(new LogCheckpointSaver(root), 'r');
+
+    // A power loss tore the last write: the second half of the last line is still room (newlines).
+    const lastStart = text.lastIndexOf('\n', end - 2) + 1;
+    const half = lastStart + Math.floor((end - lastStart) / 2);
+    await writeFile(file, Buffer.concat([buffer.subarray(0, half), Buffer.alloc(buffer.length - half, 0x0a)]));
+    const events: CorruptCheckpoint[] = [];
+    const saver = new LogCheckpointSaver(root, { onCorrupt: (event) => events.push(event) });
+    const after = await all(saver, 'r');
+    expect(after.map((t) => t.checkpoint.id)).to.deep.equal(before.slice(before.length - after.length).map((t) => t.checkpoint.id));
+    const latest = after[0]!;
+    const nextId = uuid6(-3);
+    await saver.put(latest.config, { ...latest.checkpoint, id: nextId }, latest.metadata!, {});
+    expect(events.map((e) => e.reason)).to.have.length(1);
+    expect(existsSync(`${file}.corrupt`)).to.equal(true);
+    expect((await readFile(`${file}.corrupt`, 'utf8')).trim()).to.equal(text.slice(lastStart, half));
+    expect((await all(new LogCheckpointSaver(root), 'r'))[0]!.checkpoint.id).to.equal(nextId);
+
+    // A gap: one line lost, later ones on disk. What follows the gap is set aside and never comes back.
+    const current = await readFile(file, 'utf8');
+    const lines = current.replace(/\n+$/, '\n').split('\n').filter(Boolean);
+    const gapAt = current.indexOf(lines[2]!);
+    const withGap = current.slice(0, gapAt) + '\n'.repeat(lines[2]!.length) + current.slice(gapAt + lines[2]!.length);
+    await writeFile(file, withGap);
+    const gapEvents: CorruptCheckpoint[] = [];
+    const third = new LogCheckpointSaver(root, { onCorrupt: (event) => gapEvents.push(event) });
+    const kept = await all(third, 'r');
+    expect(gapEvents.map((e) => e.reason)).to.deep.equal([`an empty line (a gap left by a torn write) at byte ${gapAt} of ${file}`]);
+    expect(kept.map((t) => t.checkpoint.id)).to.not.include(nextId);
+    const newest = uuid6(-3);
+    await third.put(kept[0]!.config, { ...kept[0]!.checkpoint, id: newest }, kept[0]!.metadata!, {});
+    const reread = await all(new LogCheckpointSaver(root), 'r');
+    expect(reread[0]!.checkpoint.id).to.equal(newest);
+    expect(reread.map((t) => t.checkpoint.id)).to.not.include(nextId);
   });
 });

@@ -100,6 +100,8 @@ interface ThreadLog {
 
 const DEFAULT_KEEP = 20;
 const DEFAULT_SLACK = 64 * 1024;
+/** Room reserved ahead of the lines at least, when a step outgrows what compaction reserved. */
+const GROW_BY = 64 * 1024;
 /** Compaction also happens after this many checkpoints, so rebuilding one never reads more lines. */
 const MAX_PUTS_BETWEEN_COMPACTIONS = 1000;
 /** Patch depth: document → values → channel → json → member (one node's output). */
@@ -123,6 +125,10 @@ const key = (ns: string, id: string) => `${ns}\u0000${id}`;
  * atomically with the kept ones only, the oldest whole) once it holds more than twice its live
  * part, so its size and the work of rebuilding a checkpoint stay bounded and bytes written per step
  * do not grow with the run.
+ *
+ * The file is kept longer than its lines, the room after them filled with newlines and reserved
+ * up to the next compaction (`roomFor`), so a step's fdatasync has no metadata to commit
+ * (`group-commit-log.ts`); readers take the run of newlines at the end for room.
  *
  * Durability (group commit): a `put` resolves once its line is fsynced; lines waiting together
  * share one fsync. A `putWrites` of ordinary outputs resolves once its line is written to the file
@@ -575,13 +581,14 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
         } catch (error) {
           throw writeFailed(thread.file, error);
         }
-        thread.log = new GroupCommitLog(thread.file, 0, this.options.stats, { newFile: true });
+        thread.log = new GroupCommitLog(thread.file, 0, this.options.stats, { newFile: true, growBy: GROW_BY });
         const head = encodeLine({ t: 'head', format: CHECKPOINT_LOG_FORMAT, thread: threadId });
-        thread.log.append(head, false).catch(() => undefined);
         thread.size = Buffer.byteLength(head);
         thread.compactedSize = thread.size;
+        thread.log.reserve(this.roomFor(thread.size));
+        thread.log.append(head, false).catch(() => undefined);
       }
-      thread.log ??= new GroupCommitLog(thread.file, thread.size, this.options.stats);
+      thread.log ??= new GroupCommitLog(thread.file, thread.size, this.options.stats, { growBy: GROW_BY });
       return thread;
     })().finally(() => this.loading.delete(`w:${threadId}`));
     this.loading.set(`w:${threadId}`, opening);
@@ -638,10 +645,12 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     thread.compactedSize = bytes;
     thread.putsSinceCompaction = 0;
     const log = thread.log!;
+    // Room up to the next compaction is reserved at once, so no step until then grows the file.
+    const room = this.roomFor(bytes) - bytes;
     log
       .job(async () => {
-        await writeFileAtomic(thread.file, content);
-        this.count(2, bytes);
+        await writeFileAtomic(thread.file, content + '\n'.repeat(room));
+        this.count(2, bytes, room);
         return bytes;
       })
       .catch(() => {
@@ -660,10 +669,19 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     }
   }
 
-  private count(fsyncs: number, bytes: number): void {
+  private count(fsyncs: number, bytes: number, padding: number): void {
     if (!this.options.stats) return;
     this.options.stats.fsyncs += fsyncs;
     this.options.stats.bytes += bytes;
+    this.options.stats.padding = (this.options.stats.padding ?? 0) + padding;
+  }
+
+  /**
+   * The file size to reserve for a log of `bytes` of lines: room for what it may grow by before it
+   * is compacted (see `appendTo`), plus a little for the step that crosses the line, in whole pages.
+   */
+  private roomFor(bytes: number): number {
+    return Math.ceil((2 * bytes + this.slack + 8192) / 4096) * 4096;
   }
 
   private load(threadId: string): Promise<ThreadLog> {
@@ -744,7 +762,8 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     const tail = thread.badTail!;
     try {
       const buffer = await readFile(thread.file);
-      const bytes = buffer.subarray(tail.offset);
+      // The damaged lines only, not the room reserved after them.
+      const bytes = buffer.subarray(tail.offset, tail.offset + tail.bytes);
       if (bytes.length > 0) await appendFile(`${thread.file}.corrupt`, Buffer.concat([bytes, Buffer.from('\n')]));
       await truncate(thread.file, tail.offset);
     } catch (error) {
