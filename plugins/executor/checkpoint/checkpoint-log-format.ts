@@ -98,6 +98,8 @@ export function diffObjects(base: JsonObject, next: JsonObject, depth: number): 
     if (before === undefined) {
       (s ??= {})[key] = value;
     } else if (depth > 1 && isPlainObject(before) && isPlainObject(value)) {
+      // Most members are copies with the same content (LangGraph copies versions seen every step).
+      if (flatSame(before, value)) continue;
       const inner = diffObjects(before, value, depth - 1);
       if (inner) (p ??= {})[key] = inner;
     } else if (!(flatEqual(before, value) || jsonEqual(before, value))) {
@@ -114,6 +116,21 @@ export function diffObjects(base: JsonObject, next: JsonObject, depth: number): 
   }
   if (!s && !x && !p) return undefined;
   return { ...(s ? { s } : {}), ...(x ? { x } : {}), ...(p ? { p } : {}) };
+}
+
+/**
+ * Equality of two objects whose members are all primitives, without allocating (a node's versions
+ * seen: one per node of the plan, compared every step); false when unsure.
+ */
+function flatSame(a: JsonObject, b: JsonObject): boolean {
+  let count = 0;
+  for (const key in a) {
+    const value = a[key];
+    if (value !== b[key] || (typeof value === 'object' && value !== null)) return false;
+    count++;
+  }
+  for (const _ in b) count--;
+  return count === 0;
 }
 
 /** Equality of two objects whose members are all primitives (versions seen by a node); false otherwise. */

@@ -148,11 +148,15 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
    */
   private readonly puts = new Map<string, Promise<void>>();
 
+  /** The serializer is LangGraph's own (JsonPlusSerializer): plain JSON data can skip it (`encode`). */
+  private readonly defaultSerde: boolean;
+
   constructor(
     readonly root: string,
     private readonly options: LogCheckpointSaverOptions = {},
   ) {
     super(options.serde);
+    this.defaultSerde = options.serde === undefined;
     this.keep = Math.max(1, options.keep ?? DEFAULT_KEEP);
     this.slack = options.compactSlackBytes ?? DEFAULT_SLACK;
   }
@@ -308,7 +312,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     const thread = await this.threadForWrite(threadId);
     const encoded: StoredLogWrite[] = [];
     for (const [index, [channel, value]] of writes.entries()) {
-      encoded.push({ task: taskId, idx: WRITES_IDX_MAP[channel] ?? index, ch: channel, path: taskPath ?? '', v: await this.encode(value) });
+      encoded.push({ task: taskId, idx: WRITES_IDX_MAP[channel] ?? index, ch: channel, path: taskPath ?? '', v: await this.encode(value, true) });
     }
     if (this.threads.get(threadId) !== thread) throw new OrchError('conflict', `Run ${threadId}'s checkpoints were deleted or reloaded while writes were being stored`);
     const entry = thread.entries.get(key(ns, checkpointId));
@@ -484,10 +488,9 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
         same++;
         continue;
       }
-      const [type, bytes] = await this.serde.dumpsTyped(value);
-      if (type !== 'json') return 'whole';
-      const json = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes)) as unknown;
-      if (!jsonEqual(stored[member], json)) (s ??= {})[member] = json;
+      const encoded = await this.encode(value);
+      if (!('json' in encoded)) return 'whole';
+      if (!jsonEqual(stored[member], encoded.json)) (s ??= {})[member] = encoded.json;
     }
     const storedMembers = Object.keys(stored);
     if (storedMembers.length !== same + (s ? Object.keys(s).length : 0)) {
@@ -818,7 +821,14 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     return names.filter((n) => !n.startsWith('.')).map(threadIdOfFolder);
   }
 
-  private async encode(value: unknown): Promise<SerializedValue> {
+  /**
+   * A value as stored. Plain JSON data (what nodes return) is taken as it is when the serializer is
+   * LangGraph's default, which would write it unchanged: no stringify, encode, decode and parse per
+   * value. Such a result shares the caller's objects unless `copy`: every other caller copies what it
+   * keeps (a patch is copied whole when its entry is made).
+   */
+  private async encode(value: unknown, copy = false): Promise<SerializedValue> {
+    if (this.defaultSerde && isPlainJson(value, 0)) return { type: 'json', json: copy && value !== null && typeof value === 'object' ? JSON.parse(JSON.stringify(value)) : value };
     const [type, bytes] = await this.serde.dumpsTyped(value);
     if (type === 'json') return { type: 'json', json: JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes)) };
     return { type, base64: Buffer.from(bytes).toString('base64') };
@@ -845,6 +855,34 @@ function applyWrites(entry: Entry, writes: StoredLogWrite[]): StoredLogWrite[] {
     applied.push(write);
   }
   return applied;
+}
+
+/**
+ * Data LangGraph's JsonPlusSerializer writes exactly as JSON.stringify would: null, booleans,
+ * strings, finite numbers, arrays and plain objects of them (no undefined member, which it writes
+ * as a marker; no \`lg_name\`, which marks a Send; not deeper than 32 levels, so no cycle).
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (depth > 32) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (!isPlainObject(value) || 'lg_name' in value) return false;
+  for (const member in value) if (!isPlainJson(value[member], depth + 1)) return false;
+  return true;
 }
 
 async function stampOf(file: string): Promise<string | undefined> {
