@@ -247,13 +247,25 @@ async function buildIndex() {
   return buildAndCacheCommandIndex({ home: globals.home, plugins: globals.plugins, cacheFile, cacheKey });
 }
 
+/**
+ * The config's part of the cache key: its content, and the home only when it lists plugin packages
+ * (they are found relative to the home). So homes with the same config share one entry, and a run of
+ * tests or benchmarks with a home each does not push every other entry out of the cache.
+ */
 function configKey() {
+  let content;
   try {
-    const content = readFileSync(join(home, 'config', 'orch.json'));
-    return `${home}:${createHash('sha1').update(content).digest('hex')}`;
+    content = readFileSync(join(home, 'config', 'orch.json'));
   } catch {
     return 'no-config';
   }
+  const digest = createHash('sha1').update(content).digest('hex');
+  try {
+    if (!(JSON.parse(content.toString('utf8'))?.plugins?.packages?.length > 0)) return digest;
+  } catch {
+    // malformed: the command reports it; keep the entry to this home
+  }
+  return `${home}:${digest}`;
 }
 
 /** A configuration problem found before any command could run: one clear line, exit 1. */
