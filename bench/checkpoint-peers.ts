@@ -9,7 +9,10 @@
 //    from 100 to 1000 nodes;
 //  - fsyncs per step of each side, counted by strace (fsync + fdatasync) on one run per size in a
 //    child process, minus a child that only starts up (and stores the plan) — target ≤ 1.5 for Orch;
-//  - Orch memory mode against the same chain with MemorySaver (target ≤ 1.1×).
+//  - Orch memory mode against the same chain with MemorySaver (target ≤ 1.1×);
+//  - for reference, the chain with SqliteSaver at `PRAGMA synchronous=FULL`, which fsyncs each commit
+//    as Orch's durability policy does each step (the SqliteSaver default, WAL at NORMAL as
+//    better-sqlite3 builds it, fsyncs only at WAL checkpoints: a power loss may cost recent steps).
 // Medians over alternating rounds (BENCH_PEER_ROUNDS, default 3), so every side sees the same machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,7 +31,7 @@ const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
 /** Set in the child processes strace watches: `<side>:<nodes>:<run>` (run 0: start-up and plan only). */
 const ONE = process.env.BENCH_PEER_ONE;
 
-type Side = 'orch-json' | 'sqlite' | 'orch-memory' | 'memory';
+type Side = 'orch-json' | 'sqlite' | 'sqlite-full' | 'orch-memory' | 'memory';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const home = await mkdtemp(join(tmpdir(), 'orch-bench-peers-'));
@@ -100,7 +103,8 @@ async function once(side: Side, nodes: number): Promise<Measure> {
       if (record.status !== 'completed') throw new Error(`bench run ${record.runId} ended ${record.status}: ${record.error ?? ''}`);
     };
   } else {
-    if (side === 'sqlite') sqlite = SqliteSaver.fromConnString(join(home, `peer-${dbCount++}.db`));
+    if (side === 'sqlite' || side === 'sqlite-full') sqlite = SqliteSaver.fromConnString(join(home, `peer-${dbCount++}.db`));
+    if (side === 'sqlite-full') (sqlite as unknown as { db: { pragma(text: string): unknown } }).db.pragma('synchronous=FULL');
     const app = chain(nodes, sqlite ?? new MemorySaver());
     work = () => app.invoke({}, { configurable: { thread_id: `peer-${Math.random()}` }, recursionLimit: nodes + 10, durability: 'sync' });
   }
@@ -144,10 +148,10 @@ try {
     const load = loadavg()[0]!;
     for (const nodes of [50, ...SIZES]) await plans.save(sequencePlan(nodes), { operator: 'bench' });
     // Warm-up (JIT, module loading) before anything is measured.
-    for (const side of ['orch-json', 'sqlite', 'orch-memory', 'memory'] as Side[]) await once(side, 50);
+    const sides: Side[] = ['orch-json', 'sqlite', 'orch-memory', 'memory', 'sqlite-full'];
+    for (const side of sides) await once(side, 50);
 
     const results = new Map<string, Measure[]>();
-    const sides: Side[] = ['orch-json', 'sqlite', 'orch-memory', 'memory'];
     for (let round = 0; round < ROUNDS; round++) {
       for (const nodes of SIZES) {
         // Alternate the order, so neither side always runs first.
@@ -173,12 +177,13 @@ try {
     console.log(
       `Checkpoint peer benchmark: sequences of no-op tasks, medians of ${ROUNDS} alternating rounds; load average ${f(load, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end, ${cpus().length} CPUs`,
     );
-    const rows: string[][] = [['nodes', 'Orch JSON ms/node', 'SqliteSaver ms/node', 'ratio', '(CPU ratio)', 'Orch B/node', 'SQLite B/node', 'Orch fsync/step', 'SQLite fsync/step', 'Orch memory ms/node', 'MemorySaver ms/node', 'ratio']];
+    const rows: string[][] = [['nodes', 'Orch JSON ms/node', 'SqliteSaver ms/node', 'ratio', '(CPU ratio)', 'Orch B/node', 'SQLite B/node', 'Orch fsync/step', 'SQLite fsync/step', 'Orch memory ms/node', 'MemorySaver ms/node', 'ratio', 'SQLite FULL ms/node', 'JSON/FULL']];
     for (const nodes of SIZES) {
       const json = per('orch-json', nodes, (m) => m.ms);
       const sql = per('sqlite', nodes, (m) => m.ms);
       const mem = per('orch-memory', nodes, (m) => m.ms);
       const bare = per('memory', nodes, (m) => m.ms);
+      const full = per('sqlite-full', nodes, (m) => m.ms);
       const cpuRatio = per('orch-json', nodes, (m) => m.cpuMs) / per('sqlite', nodes, (m) => m.cpuMs);
       const fj = fsyncs.get(`orch-json:${nodes}`);
       const fs = fsyncs.get(`sqlite:${nodes}`);
@@ -195,6 +200,8 @@ try {
         f(mem),
         f(bare),
         `${f(mem / bare)}× ${mem / bare <= 1.1 ? 'ok' : 'MISSED'}`,
+        f(full),
+        `${f(json / full)}×`,
       ]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
