@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -186,5 +187,22 @@ describe('LogCheckpointSaver', function () {
     const reread = await all(new LogCheckpointSaver(root), 'r');
     expect(reread[0]!.checkpoint.id).to.equal(newest);
     expect(reread.map((t) => t.checkpoint.id)).to.not.include(nextId);
+  });
+
+  it('lets a reading process see lines written over the reserved room, even with the same size and time', async () => {
+    const writer = new LogCheckpointSaver(root);
+    await runChain(writer, 'r', 3);
+    const reader = new LogCheckpointSaver(root);
+    const seen = await all(reader, 'r');
+    const file = writer.fileOf('r');
+    const before = await stat(file, { bigint: true });
+    const next = { ...seen[0]!.checkpoint, id: uuid6(-3) };
+    await writer.put(seen[0]!.config, next, seen[0]!.metadata!, {});
+    // Within the clock's coarse tick the time may not move: put it back, to the nanosecond, to be sure.
+    const ns = before.mtimeNs % 1_000_000_000n;
+    execFileSync('touch', ['-m', '-d', `@${before.mtimeNs / 1_000_000_000n}.${ns.toString().padStart(9, '0')}`, file]);
+    const after = await stat(file, { bigint: true });
+    expect([after.size, after.mtimeNs, after.ino]).to.deep.equal([before.size, before.mtimeNs, before.ino]);
+    expect((await all(reader, 'r'))[0]!.checkpoint.id).to.equal(next.id);
   });
 });

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
@@ -25,6 +25,7 @@ import {
   CHECKPOINT_LOG_FILE,
   CHECKPOINT_LOG_FORMAT,
   diffObjects,
+  endOfLines,
   encodeLine,
   isPlainObject,
   jsonEqual,
@@ -86,8 +87,14 @@ interface ThreadLog {
   live: Map<string, { version: unknown; value: Record<string, unknown> }>;
   /** Appends; created when this process first writes. */
   log?: GroupCommitLog;
-  /** mtime:size of the file as loaded (another process may append meanwhile). */
+  /** inode:mtime:size of the file as loaded (another process may append meanwhile). */
   stamp?: string;
+  /**
+   * The bytes from the end of the valid lines to the first byte of reserved room, as loaded: lines
+   * another process writes over the room change neither the size nor, within the clock's coarse
+   * tick, the time — but they change these bytes.
+   */
+  probe?: { offset: number; bytes: Buffer };
   size: number;
   /** A damaged end found when loading, set aside before this process appends. */
   badTail?: ParsedLog['badTail'] & { warned: boolean };
@@ -557,7 +564,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       this.threads.set(threadId, known);
       known.usedAt = Date.now();
       if (known.log) return known; // this process writes it: memory is the truth
-      if ((await stampOf(known.file)) === known.stamp) return known;
+      if ((await stampOf(known.file)) === known.stamp && (await probeUnchanged(known))) return known;
       this.threads.delete(threadId);
     }
     return this.load(threadId);
@@ -718,6 +725,8 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       return thread;
     }
     const parsed = parseLog(buffer);
+    const probeEnd = Math.min(buffer.length, endOfLines(buffer).end + 1, parsed.validBytes + 4096);
+    thread.probe = { offset: parsed.validBytes, bytes: Buffer.from(buffer.subarray(parsed.validBytes, probeEnd)) };
     for (const line of parsed.lines) this.replay(thread, line);
     thread.size = parsed.validBytes;
     thread.compactedSize = parsed.validBytes;
@@ -888,8 +897,25 @@ function isPlainJson(value: unknown, depth: number): boolean {
 async function stampOf(file: string): Promise<string | undefined> {
   try {
     const info = await stat(file);
-    return `${info.mtimeMs}:${info.size}`;
+    return `${info.ino}:${info.mtimeMs}:${info.size}`;
   } catch {
     return undefined;
+  }
+}
+
+/** The bytes after the valid lines are as they were loaded (see `ThreadLog.probe`). */
+async function probeUnchanged(thread: ThreadLog): Promise<boolean> {
+  const probe = thread.probe;
+  if (!probe || probe.bytes.length === 0) return true;
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(thread.file, 'r');
+    const now = Buffer.alloc(probe.bytes.length);
+    const { bytesRead } = await handle.read(now, 0, now.length, probe.offset);
+    return bytesRead === now.length && now.equals(probe.bytes);
+  } catch {
+    return false;
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
