@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseCommandLine } from './command-line.mjs';
 import { compiledDist } from './compiled.mjs';
 import { YARGS_BUNDLE } from './vendor-bundles.mjs';
 
@@ -43,12 +44,29 @@ if (index.unknownSelections?.length) {
 // `orch --help` and `orch <command> --help` are answered from the text cached with the index (no yargs).
 const helpKey = helpRequestKey(argv);
 const cachedHelp = helpKey && index.help?.[helpKey];
+// A plainly valid line naming a known command runs without yargs (bin/command-line.mjs); the rest —
+// help, errors, suggestions — goes through yargs.
+const named = helpKey ? undefined : index.commands.find((c) => c.name === commandWord(argv));
+const plainArgs = named && (await parseCommandLine(argv, named));
 if (cachedHelp) {
   process.stdout.write(cachedHelp);
+} else if (plainArgs) {
+  await runIndexedCommand(named, plainArgs);
 } else {
   const cli = await buildCli(index);
   if (helpKey) await answerAndCacheHelp(cli, helpKey);
   else await cli.parseAsync();
+}
+
+/** Runs a command of the index with its parsed arguments, in the kernel (compiled or from source). */
+async function runIndexedCommand(command, args) {
+  const { runCommand } = await importKernel('kernel/cli/run-command');
+  process.exitCode = await runCommand(command, args, {
+    home: globals.home,
+    json: args.json,
+    operator: args.operator,
+    plugins: args.plugins,
+  });
 }
 
 /** `<command word>|<terminal width>` for a plain help request (`--help` / `-h`, at most a command word), else undefined. */
@@ -184,15 +202,7 @@ async function buildCli(index) {
         for (const [example, description] of command.examples) y.example(example, description);
         return y;
       },
-      async (args) => {
-        const { runCommand } = await importKernel('kernel/cli/run-command');
-        process.exitCode = await runCommand(command, args, {
-          home: globals.home,
-          json: args.json,
-          operator: args.operator,
-          plugins: args.plugins,
-        });
-      },
+      (args) => runIndexedCommand(command, args),
     );
   }
   return cli;
