@@ -98,11 +98,9 @@ export function diffObjects(base: JsonObject, next: JsonObject, depth: number): 
     if (before === undefined) {
       (s ??= {})[key] = value;
     } else if (depth > 1 && isPlainObject(before) && isPlainObject(value)) {
-      // Most members are copies with the same content (LangGraph copies versions seen every step).
-      if (flatSame(before, value)) continue;
       const inner = diffObjects(before, value, depth - 1);
       if (inner) (p ??= {})[key] = inner;
-    } else if (!(flatEqual(before, value) || jsonEqual(before, value))) {
+    } else if (!(flatEqualObjects(before, value) || jsonEqual(before, value))) {
       (s ??= {})[key] = value;
     }
   }
@@ -120,8 +118,14 @@ export function diffObjects(base: JsonObject, next: JsonObject, depth: number): 
 
 /**
  * Equality of two objects whose members are all primitives, without allocating (a node's versions
- * seen: one per node of the plan, compared every step); false when unsure.
+ * seen: one per node of the plan, copied by LangGraph and compared here every step); false when
+ * unsure (then `jsonEqual` decides).
  */
+function flatEqualObjects(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return false;
+  return flatSame(a as JsonObject, b as JsonObject);
+}
+
 function flatSame(a: JsonObject, b: JsonObject): boolean {
   let count = 0;
   for (const key in a) {
@@ -133,19 +137,6 @@ function flatSame(a: JsonObject, b: JsonObject): boolean {
   return count === 0;
 }
 
-/** Equality of two objects whose members are all primitives (versions seen by a node); false otherwise. */
-function flatEqual(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const va = (a as JsonObject)[ka[i]!];
-    if (typeof va === 'object' && va !== null) return false;
-    if (va !== (b as JsonObject)[ka[i]!]) return false;
-  }
-  return true;
-}
 
 /**
  * Applies `patch` to `target` itself. Values set are copied, so `target` never shares an object with

@@ -491,7 +491,8 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       const member = members[i]!;
       const value = next[member];
       if (value === undefined) continue;
-      if (previous[member] === value && stored[member] !== undefined) {
+      // The same object as at the previous step (whose version the head holds): stored already.
+      if (previous[member] === value) {
         same++;
         continue;
       }
