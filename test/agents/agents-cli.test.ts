@@ -40,7 +40,7 @@ describe('agents: agents:config:* commands as users run them', function () {
       const generated = await runOrch(['agents:config:generate', 'say hello to people', '--name', 'greeter', '--write', '--home', home.dir]);
       expect(generated.code, generated.stderr).to.equal(0);
       expect(generated.stderr).to.include('(no Orch server running — working on agents-config/ directly)');
-      expect(generated.stderr).to.include('Wrote agents-config/greeter.json (1 model call, test/test-model); agent greeter is registered.');
+      expect(generated.stderr).to.include('Wrote agents-config/greeter.json with 1 model call to test-model (provider test); agent greeter is registered.');
       expect(JSON.parse(generated.stdout)).to.deep.include({ name: 'greeter', maxTurns: 2 });
       expect(await home.readAgent('greeter.json')).to.deep.include({ name: 'greeter', riskLevel: 'low' });
 

@@ -38,11 +38,12 @@ export class AgentsGenerateCommand implements CliCommand {
       return 0;
     }
     io.out(JSON.stringify(generated.config, null, 2));
-    const how = `${generated.rounds} model call${generated.rounds === 1 ? '' : 's'}${generated.model ? `, ${generated.provider}/${generated.model}` : ''}`;
-    if (generated.written) io.err(`Wrote ${generated.written} (${how}); agent ${generated.config.name} is registered.`);
+    // The model's name alone: a provider's model ids may already carry a prefix (demo/orch-demo-1).
+    const how = `${generated.rounds} model call${generated.rounds === 1 ? '' : 's'}${generated.model ? ` to ${generated.model} (provider ${generated.provider})` : ''}`;
+    if (generated.written) io.err(`Wrote ${generated.written} with ${how}; agent ${generated.config.name} is registered.`);
     else {
       const clash = generated.existing ? ` Agent ${generated.config.name} exists already (${generated.existing}): add --force to replace it.` : '';
-      io.err(`Valid agent config (${how}). Not written: add --write to save it as agents-config/${generated.config.name}.json.${clash}`);
+      io.err(`Valid agent config from ${how}. Not written: add --write to save it as agents-config/${generated.config.name}.json.${clash}`);
     }
     return 0;
   }
