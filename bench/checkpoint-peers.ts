@@ -7,6 +7,8 @@
 //  - bytes written per node by each side (the process's write syscalls, /proc/self/io wchar: the
 //    checkpoint log and the run record for Orch, the database and its WAL for SQLite) — target flat
 //    from 100 to 1000 nodes;
+//  - the wait per node of each side (wall minus CPU time of the process: fsyncs, and the CPU other
+//    processes hold meanwhile; may be negative, as CPU time counts every thread);
 //  - fsyncs per step of each side, counted by strace (fsync + fdatasync) on one run per size in a
 //    child process, minus a child that only starts up (and stores the plan) — target ≤ 1.5 for Orch;
 //  - Orch memory mode against the same chain with MemorySaver (target ≤ 1.1×);
@@ -177,7 +179,7 @@ try {
     console.log(
       `Checkpoint peer benchmark: sequences of no-op tasks, medians of ${ROUNDS} alternating rounds; load average ${f(load, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end, ${cpus().length} CPUs`,
     );
-    const rows: string[][] = [['nodes', 'Orch JSON ms/node', 'SqliteSaver ms/node', 'ratio', '(CPU ratio)', 'Orch B/node', 'SQLite B/node', 'Orch fsync/step', 'SQLite fsync/step', 'Orch memory ms/node', 'MemorySaver ms/node', 'ratio', 'SQLite FULL ms/node', 'JSON/FULL']];
+    const rows: string[][] = [['nodes', 'Orch JSON ms/node', 'SqliteSaver ms/node', 'ratio', '(CPU ratio)', 'Orch wait ms/node', 'SQLite wait ms/node', 'Orch B/node', 'SQLite B/node', 'Orch fsync/step', 'SQLite fsync/step', 'Orch memory ms/node', 'MemorySaver ms/node', 'ratio', 'SQLite FULL ms/node', 'JSON/FULL']];
     for (const nodes of SIZES) {
       const json = per('orch-json', nodes, (m) => m.ms);
       const sql = per('sqlite', nodes, (m) => m.ms);
@@ -193,6 +195,8 @@ try {
         f(sql),
         `${f(json / sql)}× ${json / sql <= 1 ? 'ok' : 'MISSED'}`,
         `${f(cpuRatio)}×`,
+        f(per('orch-json', nodes, (m) => m.ms - m.cpuMs)),
+        f(per('sqlite', nodes, (m) => m.ms - m.cpuMs)),
         f(per('orch-json', nodes, (m) => m.bytes), 0),
         f(per('sqlite', nodes, (m) => m.bytes), 0),
         fj === undefined ? 'n/a' : `${f(fj / nodes)} ${fj / nodes <= 1.5 ? 'ok' : 'MISSED'}`,
