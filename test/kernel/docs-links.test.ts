@@ -39,6 +39,12 @@ describe('docs: every relative link in README.md and docs/ resolves', () => {
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
+
+  it('docs/index.md links every page of docs/, so none is found only by chance', async () => {
+    const pages = (await readdir(join(projectRoot, 'docs'))).filter((f) => f.endsWith('.md') && f !== 'index.md');
+    const linked = new Set(links.filter((l) => l.file === 'docs/index.md').map((l) => l.target.split('#')[0]));
+    expect(pages.filter((page) => !linked.has(page)), 'pages docs/index.md does not link').to.deep.equal([]);
+  });
 });
 
 /** Inline links and images `[text](target)` outside fenced code, minus absolute URLs and mail links. */
