@@ -90,7 +90,7 @@ describe('demo-model: the offline demo model through the CLI and the server', fu
       await home.writeConfig('models.json', models);
       const real = await runOrch(['agents:config:generate', 'be real', '--home', home.dir]);
       expect(real.code, real.stderr).to.equal(0);
-      expect(real.stderr).to.include('local/llama3.2');
+      expect(real.stderr).to.include('to llama3.2 (provider local)');
       expect(JSON.parse(real.stdout)).to.deep.include({ name: 'real-one', description: 'Real.' });
 
       models.providers.local!.baseURL = downURL;
