@@ -111,8 +111,7 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
             <Link className="link link-hover" to={`/plans/${encodeURIComponent(record.planId)}/v/${record.planVersion}`}>
               {record.planId} v{record.planVersion}
             </Link>{' '}
-            · started {formatTime(record.createdAt)} by {record.operator} · {formatDuration(end - Date.parse(record.createdAt))} · {done}
-            {record.leafCount ? `/${record.leafCount}` : ''} steps done
+            · started {formatTime(record.createdAt)} by {record.operator} · {formatDuration(end - Date.parse(record.createdAt))} · {stepsDone(record, done)}
             {record.mode === 'memory' ? ' · in memory' : ''}
           </span>
         }
@@ -392,4 +391,16 @@ function NodeDrawer({ runId, nodeId, state, planNode, onClose }: { runId: string
       </section>
     </aside>
   );
+}
+
+/**
+ * "7/11 steps done" while a run goes; once it completed, the steps it never reached are branches its
+ * conditions did not take (or loops with nothing to do), which "10/11" would make look like a gap.
+ */
+function stepsDone(record: RunRecord, done: number): string {
+  if (!record.leafCount) return `${done} steps done`;
+  if (record.status !== 'completed') return `${done}/${record.leafCount} steps done`;
+  const skipped = Object.values(record.nodes ?? {}).filter((n) => n.status === 'skipped').length;
+  const notRun = record.leafCount - done - skipped;
+  return [`${done} steps done`, ...(skipped > 0 ? [`${skipped} skipped`] : []), ...(notRun > 0 ? [`${notRun} not run (conditions not met)`] : [])].join(', ');
 }

@@ -156,8 +156,9 @@ function RunRow({ run }: { run: RunListItem & { nodes?: RunRecord['nodes'] } }) 
       </td>
       <td className="tabular-nums text-xs">
         {run.leafCount ? (
-          <div className="flex items-center gap-2">
-            <progress className="progress progress-success w-20" value={done} max={run.leafCount} />
+          // A completed run's bar is full: the steps it never reached are branches its conditions did not take.
+          <div className="flex items-center gap-2" title={run.status === 'completed' && done < run.leafCount ? `${run.leafCount - done} not run (conditions not met)` : undefined}>
+            <progress className="progress progress-success w-20" value={run.status === 'completed' ? run.leafCount : done} max={run.leafCount} />
             {done}/{run.leafCount}
           </div>
         ) : (
