@@ -258,6 +258,9 @@ function StepTable({ nodes, root, facts, onSelect }: { nodes: Record<string, Nod
     const parent = facts?.find((f) => f.nodeId === facts.find((n) => n.nodeId === id)?.parentId);
     return parent?.type === 'conditional' && parent.branchNodeId !== undefined && parent.branchNodeId !== id && (nodes[id]?.status ?? 'pending') === 'pending';
   };
+  const factOf = (id: string) => facts?.find((f) => f.nodeId === id);
+  // An approval has no adapter attempts in the record; the timeline counts its wait for the person as one.
+  const attemptsOf = (id: string, n: NodeRunState | undefined): number => n?.attempts || (n && n.status !== 'pending' ? (factOf(id)?.attempts.length ?? 0) : 0);
   const order: string[] = [];
   const walk = (n: LayoutPlanNode) => (isComposite(n) ? childrenOf(n).forEach(({ child }) => walk(child)) : order.push(n.id));
   if (root) walk(root);
@@ -287,8 +290,8 @@ function StepTable({ nodes, root, facts, onSelect }: { nodes: Record<string, Nod
                   </div>
                 </td>
                 <td>{notTaken(id) ? <span className="badge badge-sm badge-ghost">branch not taken</span> : <StatusBadgeNode status={n?.status ?? 'pending'} />}</td>
-                <td className="text-right tabular-nums">{n?.attempts ?? 0}</td>
-                <td className="text-right tabular-nums">{formatDuration(n?.durationMs)}</td>
+                <td className="text-right tabular-nums">{attemptsOf(id, n)}</td>
+                <td className="text-right tabular-nums">{formatDuration(n?.durationMs ?? factOf(id)?.attempts.at(-1)?.durationMs)}</td>
                 <td className="max-w-96 truncate text-xs font-mono opacity-80" title={n?.error ?? n?.outputSummary}>
                   {n?.error ? <span className="text-error">{n.error}</span> : n?.outputSummary}
                 </td>
