@@ -1,24 +1,20 @@
 // A child process for lazy-sdks.test.ts: boots a kernel (business plugins) in the given home, does
 // what argv asks, and after each step prints a JSON line `{step, packages}` — which of the heavy
-// packages the process has loaded so far. Reuses the executor's module recorder.
+// packages the process has loaded so far. Modules are recorded by test/support/loaded-modules.ts.
 // `node --import tsx/esm test/agents/sdk-probe.ts <home> <role> <step>…`; steps: idle, model.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { register } from 'node:module';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { recordLoadedModules } from '../support/loaded-modules.js';
 
 const [home, role, ...steps] = process.argv.slice(2);
 if (!home || !role) throw new Error('usage: sdk-probe.ts <home> <role> <step>…');
-const out = join(home, 'loaded-modules.txt');
-writeFileSync(out, '');
-register(new URL('../executor/module-recorder.mjs', import.meta.url), { data: { out } });
+const loadedModules = recordLoadedModules(home);
 
 const WATCHED = ['@openai/agents', 'openai', '@modelcontextprotocol/sdk', 'ajv'];
 const { Kernel } = await import('../../kernel/kernel.js');
 const { ModelGateway } = await import('../../plugins/agents/api/index.js');
 
 const report = (step: string): void => {
-  const urls = readFileSync(out, 'utf8').split('\n');
+  const urls = loadedModules();
   const packages = WATCHED.filter((name) => urls.some((url) => url.includes(`/node_modules/${name}/`)));
   console.log(JSON.stringify({ step, packages }));
 };

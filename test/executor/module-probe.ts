@@ -3,24 +3,20 @@
 // the resident set size, how many modules are loaded, and how many of them are LangChain/LangGraph.
 // `node --import tsx/esm test/executor/module-probe.ts <home> <role> <plugins|-> <step>…`
 // Steps: idle, list (run:list, run:show of every run), run:<planId> (runs a stored plan to its end).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { register } from 'node:module';
-import { join } from 'node:path';
+import { recordLoadedModules } from '../support/loaded-modules.js';
 
 const [home, role, plugins, ...steps] = process.argv.slice(2);
 if (!home || !role || !plugins) throw new Error('usage: module-probe.ts <home> <role> <plugins|-> <step>…');
-const out = join(home, 'loaded-modules.txt');
-writeFileSync(out, '');
-register(new URL('./module-recorder.mjs', import.meta.url), { data: { out } });
+const loadedModules = recordLoadedModules(home);
 
 // Imported after the hook is in place, so every module the kernel and the plugins load is seen.
 const { Kernel } = await import('../../kernel/kernel.js');
 const { RunService } = await import('../../plugins/executor/api/index.js');
 
 const report = (step: string): void => {
-  const urls = new Set(readFileSync(out, 'utf8').split('\n').filter(Boolean));
-  const langchain = [...urls].filter((url) => /\/node_modules\/@langchain\//.test(url)).length;
-  console.log(JSON.stringify({ step, rss: process.memoryUsage().rss, modules: urls.size, langchain }));
+  const urls = loadedModules();
+  const langchain = urls.filter((url) => /\/node_modules\/@langchain\//.test(url)).length;
+  console.log(JSON.stringify({ step, rss: process.memoryUsage().rss, modules: urls.length, langchain }));
 };
 
 const kernel = await Kernel.boot({
