@@ -5,12 +5,12 @@
 // argument it does not know, a missing or surplus positional, a number-like positional, a missing
 // demanded option — is left to yargs, so every error and every help text stays yargs'.
 
-/** The options every command accepts (as bin/orch.js declares them to yargs). */
+/** The options every command accepts: bin/orch.js declares these to yargs, and this parser reads them. */
 export const GLOBAL_OPTIONS = {
-  home: { type: 'string' },
-  json: { type: 'boolean' },
-  operator: { type: 'string' },
-  plugins: { type: 'string' },
+  home: { type: 'string', description: 'Folder holding config/, agents-config/, state/, logs/ (default: $ORCH_HOME or the project root)' },
+  json: { type: 'boolean', description: 'Machine-readable JSON output' },
+  operator: { type: 'string', description: 'Who is acting, recorded in logs and approvals (default: $ORCH_OPERATOR or the OS user)' },
+  plugins: { type: 'string', description: 'Profiles and plugin ids to load besides core, e.g. business,ops' },
 };
 
 const camelCase = (name) => name.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());

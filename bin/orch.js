@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseCommandLine } from './command-line.mjs';
+import { GLOBAL_OPTIONS, parseCommandLine } from './command-line.mjs';
 import { compiledDist } from './compiled.mjs';
 import { YARGS_BUNDLE } from './vendor-bundles.mjs';
 
@@ -152,10 +152,7 @@ async function buildCli(index) {
   const cli = yargs(argv)
     .scriptName('orch')
     .usage('Orch — plans of tasks, AI agents and MCP tools, run on their own; people approve where it matters.\n\nUsage: orch <command> [options]')
-    .option('home', { type: 'string', description: 'Folder holding config/, agents-config/, state/, logs/ (default: $ORCH_HOME or the project root)', global: true })
-    .option('json', { type: 'boolean', description: 'Machine-readable JSON output', global: true })
-    .option('operator', { type: 'string', description: 'Who is acting, recorded in logs and approvals (default: $ORCH_OPERATOR or the OS user)', global: true })
-    .option('plugins', { type: 'string', description: 'Profiles and plugin ids to load besides core, e.g. business,ops', global: true })
+    .options(Object.fromEntries(Object.entries(GLOBAL_OPTIONS).map(([name, option]) => [name, { ...option, global: true }])))
     .strict()
     .recommendCommands()
     .demandCommand(1, 'Name a command; `orch --help` lists them.')

@@ -3,6 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain JavaScript module of the CLI host, no type declarations
+import { GLOBAL_OPTIONS } from '../../bin/command-line.mjs';
 import { buildCommandIndex, type IndexedCommand } from '../../kernel/cli/command-index.js';
 import { CommandContributionSchema } from '../../kernel/index.js';
 
@@ -14,7 +16,7 @@ import { CommandContributionSchema } from '../../kernel/index.js';
  * is also executed, by test/acceptance.)
  */
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-const GLOBAL_OPTIONS = new Set(['home', 'json', 'operator', 'plugins', 'help', 'h', 'version']);
+const GLOBAL_OPTION_NAMES = new Set([...Object.keys(GLOBAL_OPTIONS), 'help', 'h', 'version']);
 
 interface DocCommand {
   file: string;
@@ -106,7 +108,7 @@ function problemsOf(shown: DocCommand, commands: Map<string, IndexedCommand>, sc
   const problems: string[] = [];
   for (const option of options) {
     const bare = option.replace(/^no-/, '');
-    const known = GLOBAL_OPTIONS.has(option) || option in command.options || Object.values(command.options).some((o) => o.alias === option);
+    const known = GLOBAL_OPTION_NAMES.has(option) || option in command.options || Object.values(command.options).some((o) => o.alias === option);
     const negated = option.startsWith('no-') && command.options[bare]?.type === 'boolean';
     if (!known && !negated && option !== '' && option !== '…') problems.push(`${name} has no option --${option}`);
   }
