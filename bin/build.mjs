@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles kernel/ and plugins/ to dist/ (what `orch` runs), and with --if-stale only when a source
+// Compiles kernel/, cli/ and plugins/ to dist/ (what `orch` runs), and with --if-stale only when a source
 // changed since the last build; bundles the many-module packages every process loads into
 // dist/node_modules/ (vendor-bundles.mjs). With --ui it also builds the web GUI when ui/dist is
 // missing or older than its sources. Used by `npm ci` (prepare), `npm start` and `npm test`.
@@ -24,7 +24,7 @@ function run(label, command, commandArgs) {
 
 if (!args.has('--if-stale') || !compiledDist(projectRoot)) {
   const started = Date.now();
-  run('Compiling kernel/ and plugins/ to dist/', process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+  run('Compiling kernel/, cli/ and plugins/ to dist/', process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
   mkdirSync(join(projectRoot, 'dist'), { recursive: true });
   await bundleDependencies(projectRoot);
   // The stamp carries the time the compile began: a source saved during the compile counts as newer.

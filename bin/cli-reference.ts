@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCommandIndex, type IndexedCommand } from '../kernel/cli/command-index.js';
+import { buildCommandIndex, type IndexedCommand } from '../cli/command-index.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const CLI_REFERENCE_FILE = join(projectRoot, 'docs', 'cli.md');

@@ -1,5 +1,5 @@
-// Whether the compiled JavaScript in dist/ is current: built after every TypeScript file of kernel/
-// and plugins/ last changed. Plain JS, so the CLI host can ask before loading anything heavy.
+// Whether the compiled JavaScript in dist/ is current: built after every TypeScript file of kernel/,
+// cli/ and plugins/ last changed. Plain JS, so the CLI host can ask before loading anything heavy.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,6 +24,7 @@ export function newestSource(projectRoot) {
     }
   };
   walk(join(projectRoot, 'kernel'));
+  walk(join(projectRoot, 'cli'));
   walk(join(projectRoot, 'plugins'));
   return newest;
 }

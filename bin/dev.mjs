@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run dev`: the Orch server restarted on every change of its code (node --watch on kernel/,
+// `npm run dev`: the Orch server restarted on every change of its code (node --watch on kernel/, cli/,
 // plugins/ and bin/) and the Vite dev server of the GUI with hot reload, proxying /api (WebSocket
 // events too) and /plugins to the server. One Ctrl-C (or SIGTERM) stops both; if either ends by
 // itself, the other is stopped too and the exit code says which failed.
@@ -25,6 +25,7 @@ const server = spawn(
   process.execPath,
   [
     '--watch-path', join(root, 'kernel'),
+    '--watch-path', join(root, 'cli'),
     '--watch-path', join(root, 'plugins'),
     '--watch-path', join(root, 'bin'),
     '--watch-preserve-output',
@@ -58,7 +59,7 @@ const vite = await createServer({
   plugins: [sharedEntriesInDev()],
 });
 await vite.listen();
-console.log(`[dev] GUI with hot reload: http://127.0.0.1:${uiPort}/  (API and events: ${api}/api, restarted when kernel/, plugins/ or bin/ change)`);
+console.log(`[dev] GUI with hot reload: http://127.0.0.1:${uiPort}/  (API and events: ${api}/api, restarted when kernel/, cli/, plugins/ or bin/ change)`);
 console.log('[dev] Ctrl-C stops both.');
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stop());

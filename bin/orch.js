@@ -28,8 +28,8 @@ function distIfCurrent() {
   return currentDist.path;
 }
 
-/** A kernel module (`kernel/cli/run-command`): compiled from dist/ when current, else its TypeScript source. */
-async function importKernel(modulePath) {
+/** A module of the CLI host (`cli/run-command`): compiled from dist/ when current, else its TypeScript source. */
+async function importHost(modulePath) {
   const dist = distIfCurrent();
   if (dist) return import(pathToFileURL(join(dist, `${modulePath}.js`)).href);
   tsxReady ??= import('tsx/esm/api').then(({ register }) => register({ tsconfig: join(projectRoot, 'tsconfig.json') }));
@@ -58,9 +58,9 @@ if (cachedHelp) {
   else await cli.parseAsync();
 }
 
-/** Runs a command of the index with its parsed arguments, in the kernel (compiled or from source). */
+/** Runs a command of the index with its parsed arguments, booting the kernel (compiled or from source). */
 async function runIndexedCommand(command, args) {
-  const { runCommand } = await importKernel('kernel/cli/run-command');
+  const { runCommand } = await importHost('cli/run-command');
   process.exitCode = await runCommand(command, args, {
     home: globals.home,
     json: args.json,
@@ -250,7 +250,7 @@ function isFresh(fingerprint) {
 }
 
 async function buildIndex() {
-  const { buildAndCacheCommandIndex } = await importKernel('kernel/cli/command-index');
+  const { buildAndCacheCommandIndex } = await importHost('cli/command-index');
   return buildAndCacheCommandIndex({ home: globals.home, plugins: globals.plugins, cacheFile, cacheKey });
 }
 

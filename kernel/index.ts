@@ -19,7 +19,6 @@ export * from './contracts/startup.js';
 export * from './contracts/status-section.js';
 export * from './contracts/zod-issues.js';
 export * from './errors.js';
-export { createBufferedIO, createTerminalIO } from './cli/command-io.js';
 export { renderTable } from './cli/render-table.js';
 export { replaceAtomically, syncFolder, toStoredJson, writeFileAtomic } from './services/atomic-write.js';
 export { isAlive, lockStats, resetLockStats, withFileLock, type FileLockOptions, type LockStats } from './services/file-lock.js';

@@ -214,25 +214,6 @@ export class Kernel {
     return this.stopping;
   }
 
-  /** Stops gracefully on SIGINT/SIGTERM; a second signal exits at once. */
-  installSignalHandlers(onStopped: (code: number) => void = (code) => process.exit(code)): void {
-    let signalled = false;
-    const handler = (signal: NodeJS.Signals): void => {
-      if (signalled) {
-        onStopped(130);
-        return;
-      }
-      signalled = true;
-      this.logger.info(`Received ${signal}, stopping`, { category: 'kernel' });
-      this.stop().then(
-        () => onStopped(0),
-        () => onStopped(1),
-      );
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-  }
-
   plugins(): PluginCatalogEntry[] {
     return [...this.catalog];
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain JavaScript module of the CLI host, no type declarations
 import { GLOBAL_OPTIONS } from '../../bin/command-line.mjs';
-import { buildCommandIndex, type IndexedCommand } from '../../kernel/cli/command-index.js';
+import { buildCommandIndex, type IndexedCommand } from '../../cli/command-index.js';
 import { CommandContributionSchema } from '../../kernel/index.js';
 
 /**

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * A throw-away Orch installation (kernel, bin, package.json, an empty plugins/ folder, the real
+ * A throw-away Orch installation (kernel, CLI host, bin, package.json, an empty plugins/ folder, the real
  * node_modules linked in) plus a separate home, so CLI tests can add and remove plugin folders
  * exactly as a user would, without touching the real project.
  */
@@ -23,7 +23,7 @@ export interface Installation {
 export async function createInstallation(): Promise<Installation> {
   const root = await mkdtemp(join(tmpdir(), 'orch-install-'));
   const home = await mkdtemp(join(tmpdir(), 'orch-home-'));
-  for (const part of ['bin', 'kernel', 'package.json', 'tsconfig.json']) await cp(join(projectRoot, part), join(root, part), { recursive: true });
+  for (const part of ['bin', 'kernel', 'cli', 'package.json', 'tsconfig.json']) await cp(join(projectRoot, part), join(root, part), { recursive: true });
   await symlink(join(projectRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
   await mkdir(join(root, 'plugins'));
   return {

@@ -1,12 +1,13 @@
-import type { CommandIO } from '../contracts/cli-command.js';
-import { StartupBanner, StartupCheck } from '../contracts/startup.js';
-import { OrchError } from '../errors.js';
-import { Kernel } from '../kernel.js';
-import { renderTable } from './render-table.js';
+import type { CommandIO } from '../kernel/contracts/cli-command.js';
+import { StartupBanner, StartupCheck } from '../kernel/contracts/startup.js';
+import { OrchError } from '../kernel/errors.js';
+import { Kernel } from '../kernel/kernel.js';
+import { renderTable } from '../kernel/cli/render-table.js';
 import type { GlobalOptions } from './run-command.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
-/** The kernel's own commands: `start` and `plugins:list`. */
-export async function runKernelCommand(name: string, args: Record<string, unknown>, globals: GlobalOptions, io: CommandIO): Promise<number> {
+/** The host's own commands, which no plugin provides: `start` and `plugins:list`. */
+export async function runBuiltinCommand(name: string, args: Record<string, unknown>, globals: GlobalOptions, io: CommandIO): Promise<number> {
   const plugins = globals.plugins ? globals.plugins.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   if (name === 'plugins:list') {
     const kernel = await Kernel.boot({ home: globals.home, role: 'cli', operator: globals.operator, json: globals.json, plugins });
@@ -43,7 +44,7 @@ async function start(args: Record<string, unknown>, globals: GlobalOptions, io: 
       return 1;
     }
   }
-  const stopped = new Promise<number>((resolve) => kernel.installSignalHandlers(resolve));
+  const stopped = new Promise<number>((resolve) => stopOnSignals(kernel, resolve));
   await kernel.start();
   const entries = kernel.plugins();
   const loaded = entries.filter((e) => e.status === 'loaded').map((e) => e.id);

@@ -1,14 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { OrchConfigSchema } from '../contracts/config.js';
-import { CommandContributionSchema, type CommandContribution } from '../contracts/plugin-manifest.js';
-import { discoverPlugins } from '../plugin-discovery.js';
-import { selectPlugins } from '../plugin-selection.js';
-import { toStoredJson, writeFileAtomic } from '../services/atomic-write.js';
-import { readJsonFile } from '../services/json-store.js';
-import { createPaths, PROJECT_ROOT, resolveHome } from '../services/paths.js';
-import { KERNEL_VERSION } from '../version.js';
+import { OrchConfigSchema } from '../kernel/contracts/config.js';
+import { CommandContributionSchema, type CommandContribution } from '../kernel/contracts/plugin-manifest.js';
+import { discoverPlugins } from '../kernel/plugin-discovery.js';
+import { selectPlugins } from '../kernel/plugin-selection.js';
+import { toStoredJson, writeFileAtomic } from '../kernel/services/atomic-write.js';
+import { readJsonFile } from '../kernel/services/json-store.js';
+import { createPaths, PROJECT_ROOT, resolveHome } from '../kernel/services/paths.js';
+import { KERNEL_VERSION } from '../kernel/version.js';
 
 /**
  * What `bin/orch.js` needs to build the yargs command tree: every command of the selected plugins,
@@ -17,7 +17,7 @@ import { KERNEL_VERSION } from '../version.js';
  * `orch --help` does not load TypeScript, Zod or plugin code when nothing changed.
  */
 export interface IndexedCommand extends CommandContribution {
-  /** `kernel` for the kernel's own commands. */
+  /** `kernel` for the host's own commands (`start`, `plugins:list`: builtin-commands.ts). */
   plugin: string;
 }
 
@@ -40,7 +40,7 @@ export interface Fingerprint {
   files: Record<string, string>;
 }
 
-const KernelCommandsSchema = z.object({ commands: z.array(CommandContributionSchema) });
+const BuiltinCommandsSchema = z.object({ commands: z.array(CommandContributionSchema) });
 
 export async function buildCommandIndex(options: { home?: string; plugins?: string }): Promise<CommandIndex> {
   const paths = createPaths(resolveHome(options.home));
@@ -55,19 +55,19 @@ export async function buildCommandIndex(options: { home?: string; plugins?: stri
     disabled: new Set(config.plugins.disabled),
   });
   // Read from the source tree: the compiled kernel in dist/ has no copy of this JSON.
-  const kernelCommandsFile = join(PROJECT_ROOT, 'kernel', 'cli', 'kernel-commands.json');
-  const kernelCommands = KernelCommandsSchema.parse(JSON.parse(await readFile(kernelCommandsFile, 'utf8'))).commands;
-  const commands: IndexedCommand[] = kernelCommands.map((c) => ({ ...c, plugin: 'kernel' }));
+  const builtinCommandsFile = join(PROJECT_ROOT, 'cli', 'builtin-commands.json');
+  const builtinCommands = BuiltinCommandsSchema.parse(JSON.parse(await readFile(builtinCommandsFile, 'utf8'))).commands;
+  const commands: IndexedCommand[] = builtinCommands.map((c) => ({ ...c, plugin: 'kernel' }));
   for (const plugin of selection.ordered) {
     for (const command of plugin.manifest.contributes.commands) {
-      if (commands.some((c) => c.name === command.name)) continue; // first plugin wins; the kernel always
+      if (commands.some((c) => c.name === command.name)) continue; // first plugin wins; the host's own always
       commands.push({ ...command, plugin: plugin.manifest.id });
     }
   }
   const unselected = selection.notSelected.flatMap((p) =>
     p.manifest.contributes.commands.map((c) => ({ name: c.name, plugin: p.manifest.id, profiles: p.manifest.profiles })),
   );
-  const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [kernelCommandsFile, ...discovery.manifestFiles]);
+  const fingerprint = await fingerprintOf(paths.builtinPluginsDir, [builtinCommandsFile, ...discovery.manifestFiles]);
   const known = new Set(discovery.plugins.map((p) => p.manifest.id));
   const unknownSelections = named.filter((n) => !profiles.has(n) && !known.has(n));
   return { fingerprint, selection: options.plugins ?? '', commands, unselected, unknownSelections };

@@ -1,10 +1,11 @@
-import { CliCommand, type CommandIO } from '../contracts/cli-command.js';
-import { formatFieldIssues } from '../contracts/zod-issues.js';
-import { describeError, isOrchError } from '../errors.js';
-import { Kernel } from '../kernel.js';
-import { createTerminalIO } from './command-io.js';
+import { CliCommand, type CommandIO } from '../kernel/contracts/cli-command.js';
+import { formatFieldIssues } from '../kernel/contracts/zod-issues.js';
+import { describeError, isOrchError } from '../kernel/errors.js';
+import { Kernel } from '../kernel/kernel.js';
+import { createTerminalIO } from './terminal-io.js';
 import type { IndexedCommand } from './command-index.js';
-import { runKernelCommand } from './kernel-commands.js';
+import { runBuiltinCommand } from './builtin-commands.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -20,7 +21,7 @@ export interface GlobalOptions {
  */
 export async function runCommand(command: IndexedCommand, args: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
   const io = createTerminalIO(Boolean(globals.json));
-  if (command.plugin === 'kernel') return guard(io, () => runKernelCommand(command.name, args, globals, io));
+  if (command.plugin === 'kernel') return guard(io, () => runBuiltinCommand(command.name, args, globals, io));
   let kernel: Kernel | undefined;
   try {
     kernel = await Kernel.boot({
@@ -31,7 +32,7 @@ export async function runCommand(command: IndexedCommand, args: Record<string, u
       plugins: globals.plugins ? globals.plugins.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       only: command.loads === 'all' ? undefined : [command.plugin],
     });
-    kernel.installSignalHandlers((code) => process.exit(code === 0 ? 130 : code));
+    stopOnSignals(kernel, (code) => process.exit(code === 0 ? 130 : code));
     await kernel.start();
     const owner = kernel.plugins().find((p) => p.id === command.plugin);
     if (owner && owner.status !== 'loaded') {

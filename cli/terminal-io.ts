@@ -1,4 +1,4 @@
-import type { CommandIO } from '../contracts/cli-command.js';
+import type { CommandIO } from '../kernel/index.js';
 
 /** The terminal as commands see it. */
 export function createTerminalIO(json: boolean): CommandIO {
@@ -13,21 +13,5 @@ export function createTerminalIO(json: boolean): CommandIO {
       const dim = process.stderr.isTTY && !process.env.NO_COLOR;
       process.stderr.write(`${dim ? `\x1b[2m${text}\x1b[22m` : text}\n`);
     },
-  };
-}
-
-/** Collects output in memory (tests, and commands run through the server). */
-export function createBufferedIO(json = false): CommandIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    json,
-    interactive: false,
-    stdout,
-    stderr,
-    out: (text) => void stdout.push(text),
-    err: (text) => void stderr.push(text),
-    printJson: (value) => void stdout.push(JSON.stringify(value, null, 2)),
-    notice: (text) => void (json || stderr.push(text)),
   };
 }
