@@ -4,6 +4,10 @@ import { inject, injectable } from 'inversify';
 import { EventBus, JsonStore, Logger, OrchError, Paths, formatFieldIssues, toFieldIssues } from '../../../kernel/index.js';
 import { NodeAdapterRegistry, PLAN_ID_PATTERN, PlanSchema, type Plan, type PlanDocument, type PlanStore, type PlanSummary, type PlanVersionInfo, type SavePlanOptions } from '../api/index.js';
 import { PlanIndexSchema, VERSION_FILE_PATTERN, versionFileName, type IndexedPlan, type PlanIndex } from './plan-index-file.js';
+import { UnchangedFileCache } from './unchanged-file-cache.js';
+
+/** Parsed version files kept for runs of the same versions (a 1000-node plan is about 100 KB parsed). */
+const VERSIONS_CACHED = 50;
 
 /**
  * Plans on disk: `state/plans/<planId>/v<N>.json`, one immutable file per version, and
@@ -14,6 +18,9 @@ import { PlanIndexSchema, VERSION_FILE_PATTERN, versionFileName, type IndexedPla
 @injectable()
 export class FilePlanStore implements PlanStore {
   private readonly logger: Logger;
+  /** The index as `get` last parsed it, and the version files it read (each run reads both). */
+  private readonly indexRead = new UnchangedFileCache<PlanIndex>(1);
+  private readonly versionsRead = new UnchangedFileCache<Plan>(VERSIONS_CACHED);
 
   constructor(
     @inject(Paths) private readonly paths: Paths,
@@ -66,7 +73,8 @@ export class FilePlanStore implements PlanStore {
 
   async get(planId: string, version?: number): Promise<Plan> {
     checkPlanId(planId);
-    const index = await this.readIndex();
+    // Read only: the cached index is never changed (saves read the index afresh under the lock).
+    const index = (await this.indexRead.get(this.indexFile, () => this.parseIndex())) ?? (await this.readIndex());
     const entry = index.plans[planId];
     if (!entry) throw unknownPlan(planId, index);
     const wanted = version ?? entry.activeVersion;
@@ -74,11 +82,12 @@ export class FilePlanStore implements PlanStore {
       throw new OrchError('not_found', `Plan ${planId} has no version ${wanted}; it has ${versionRange(entry)}`, { planId, version: wanted });
     }
     const file = this.versionFile(planId, wanted);
-    const plan = await this.store.read(file, PlanSchema);
+    const plan = await this.versionsRead.get(file, () => this.store.read(file, PlanSchema));
     if (!plan) {
       throw new OrchError('not_found', `The file of plan ${planId} v${wanted} is missing: ${file} (the index lists it)`, { planId, version: wanted, file });
     }
-    return plan;
+    // A copy: what a caller does with its plan never reaches the next caller.
+    return structuredClone(plan);
   }
 
   async list(): Promise<PlanSummary[]> {
@@ -167,15 +176,21 @@ export class FilePlanStore implements PlanStore {
    * backup without it) — one rebuilt from the version files, written back by the next change.
    */
   private async readIndex(): Promise<PlanIndex> {
-    // Plan ids index a prototype-free map: an id such as `constructor` is a plan like any other.
-    const index = await this.store.read(this.indexFile, PlanIndexSchema);
-    if (index) return { ...index, plans: Object.assign(Object.create(null) as PlanIndex['plans'], index.plans) };
+    const index = await this.parseIndex();
+    if (index) return index;
     const rebuilt: PlanIndex = { plans: Object.create(null) as PlanIndex['plans'] };
     for (const planId of await this.planFolders()) {
       const entry = await this.adoptUnindexed(planId, undefined);
       if (entry) rebuilt.plans[planId] = entry;
     }
     return rebuilt;
+  }
+
+  /** `index.json` as it is on disk, or undefined when it is missing. */
+  private async parseIndex(): Promise<PlanIndex | undefined> {
+    // Plan ids index a prototype-free map: an id such as `constructor` is a plan like any other.
+    const index = await this.store.read(this.indexFile, PlanIndexSchema);
+    return index && { ...index, plans: Object.assign(Object.create(null) as PlanIndex['plans'], index.plans) };
   }
 
   /** Adds version files newer than the index knows (a crash between the two writes) as `recovered`. */
