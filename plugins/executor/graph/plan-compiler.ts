@@ -1,4 +1,4 @@
-import { END, START, StateGraph } from '@langchain/langgraph';
+import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { ConditionalNode, LeafNode, LoopNode, ParallelNode, PlanNode } from '../../plans/api/index.js';
 import { own } from './own.js';
 import { RunState, type RunStateUpdate, type RunStateValues } from './run-state.js';
@@ -9,16 +9,20 @@ export interface Placement {
   parallels: string[];
 }
 
-/** What each kind of graph node does; the run session supplies them (adapters, approvals, records). */
+/**
+ * What each kind of graph node does (adapters, approvals, records). Each gets the config of the
+ * invocation running it, so one compiled graph can serve every run of a plan version: the run's
+ * own parts travel in `config.configurable`.
+ */
 export interface GraphHandlers {
   /** Runs a leaf (its adapter, or for `human_approval` the request-and-wait itself). */
-  leaf(node: LeafNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+  leaf(node: LeafNode, placement: Placement, state: RunStateValues, config: LangGraphRunnableConfig): Promise<RunStateUpdate>;
   /** Asks for approval before `node` runs, then pauses with `interrupt()` until someone decides. */
-  gate(node: LeafNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+  gate(node: LeafNode, placement: Placement, state: RunStateValues, config: LangGraphRunnableConfig): Promise<RunStateUpdate>;
   /** Picks a conditional's branch (written to `routes`). */
-  route(node: ConditionalNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+  route(node: ConditionalNode, placement: Placement, state: RunStateValues, config: LangGraphRunnableConfig): Promise<RunStateUpdate>;
   /** Starts or advances a loop (written to `loops`; a null frame ends it). */
-  loop(node: LoopNode, placement: Placement, state: RunStateValues): Promise<RunStateUpdate>;
+  loop(node: LoopNode, placement: Placement, state: RunStateValues, config: LangGraphRunnableConfig): Promise<RunStateUpdate>;
 }
 
 export interface CompiledPlan {
@@ -67,7 +71,7 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
   const placements = new Map<string, Placement>();
   const owners = new Map<string, string>();
 
-  const addNode = (name: string, planId: string, run: (state: RunStateValues) => Promise<RunStateUpdate>): void => {
+  const addNode = (name: string, planId: string, run: GraphNodeWork): void => {
     g.addNode(name, run);
     owners.set(name, planId);
   };
@@ -97,7 +101,7 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
       }
       case 'conditional': {
         const name = graphNames.node(node.id);
-        addNode(name, node.id, (state) => handlers.route(node, placement, state));
+        addNode(name, node.id, (state, config) => handlers.route(node, placement, state, config));
         const targets = node.branches.map((branch) => compile(branch.then, then, placement));
         const otherwise = node.else ? compile(node.else, then, placement) : then;
         g.addConditionalEdges(name, (state: RunStateValues) => {
@@ -109,7 +113,7 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
       case 'loop': {
         const inner = { loops: [...placement.loops, node.id], parallels: placement.parallels };
         const name = graphNames.node(node.id);
-        addNode(name, node.id, (state) => handlers.loop(node, placement, state));
+        addNode(name, node.id, (state, config) => handlers.loop(node, placement, state, config));
         const body = compile(node.body, [name], inner);
         g.addConditionalEdges(name, (state: RunStateValues) => (own(state.loops, node.id) ? body : then), unique([...body, ...then]));
         return [name];
@@ -125,10 +129,10 @@ export function compilePlan(root: PlanNode, handlers: GraphHandlers, needsGate: 
   const compileLeaf = (node: LeafNode, placement: Placement): { entry: string; exit: string } => {
     placements.set(node.id, placement);
     const name = graphNames.node(node.id);
-    addNode(name, node.id, (state) => handlers.leaf(node, placement, state));
+    addNode(name, node.id, (state, config) => handlers.leaf(node, placement, state, config));
     if (node.type === 'human_approval' || !needsGate(node)) return { entry: name, exit: name };
     const gate = graphNames.gate(node.id);
-    addNode(gate, node.id, (state) => handlers.gate(node, placement, state));
+    addNode(gate, node.id, (state, config) => handlers.gate(node, placement, state, config));
     g.addEdge(gate, name);
     return { entry: gate, exit: name };
   };
@@ -205,8 +209,10 @@ function unique(names: string[]): string[] {
   return [...new Set(names)];
 }
 
+type GraphNodeWork = (state: RunStateValues, config: LangGraphRunnableConfig) => Promise<RunStateUpdate>;
+
 interface DynamicGraph {
-  addNode(name: string, run: (state: RunStateValues) => Promise<RunStateUpdate>): unknown;
+  addNode(name: string, run: GraphNodeWork): unknown;
   addEdge(from: string | string[], to: string): unknown;
   addConditionalEdges(from: string, path: (state: RunStateValues) => string | string[], destinations: string[]): unknown;
 }

@@ -6,4 +6,5 @@
  */
 export { MemorySaver } from '@langchain/langgraph';
 export { LogCheckpointSaver } from '../checkpoint/log-checkpoint-saver.js';
+export { RunGraphs } from './run-graphs.js';
 export { RunSession } from './run-session.js';

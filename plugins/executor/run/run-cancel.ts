@@ -21,7 +21,7 @@ export async function cancelRun(host: RunHost, runId: string, operator: string):
     if (session) {
       Object.assign(session.record, cancelledRecord(session.record, operator));
       await session.env.live.save();
-      host.sessions.delete(runId);
+      host.leave(session);
       result = session.record;
     } else {
       result = await host.records.update(runId, (current) => cancelledRecord(current, operator));

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { BaseCheckpointSaver, MemorySaver } from '@langchain/langgraph';
 import { describeError, isAlive, OrchError, type EventBus, type Logger, type Paths, type ProcessContext } from '../../../kernel/index.js';
 import type { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type RunRecord, type RunStatus } from '../api/index.js';
@@ -11,6 +11,7 @@ import { OperationsLog } from './operations-log.js';
 import { CHECKPOINTS_KEPT } from './executor-settings.js';
 import { RunJournals } from './run-journal.js';
 import { LiveRecord, RunRecords } from './run-records.js';
+import type { RunGraphs } from './run-graphs.js';
 import type { RunSession } from './run-session.js';
 import { SecretInputFiles } from './secret-inputs.js';
 import { SlotPool } from './slot-pool.js';
@@ -53,6 +54,10 @@ export class RunHost {
   private readonly processContext: ProcessContext;
   private readonly checkpointsFolder: string;
   private checkpointStore?: Promise<LogCheckpointSaver>;
+  /** Memory-mode runs executing here share one MemorySaver, each in its own thread (dropped in `leave`). */
+  private memorySaver?: MemorySaver;
+  /** Each plan version's compiled graph, reused by its next runs here. */
+  private graphs?: RunGraphs;
 
   constructor(parts: RunHostParts) {
     this.bus = parts.bus;
@@ -103,13 +108,15 @@ export class RunHost {
    * `register` is false (a look at a run's checkpoints: history, outputs, a replay's source).
    */
   async openSession(plan: Plan, record: RunRecord, operator: string, options: { register?: boolean } = {}): Promise<RunSession> {
-    const { RunSession, MemorySaver } = await loadGraphRuntime();
-    const checkpointer: BaseCheckpointSaver = record.mode === 'memory' ? new MemorySaver() : await this.checkpointer();
+    const { RunSession, MemorySaver, RunGraphs } = await loadGraphRuntime();
+    this.graphs ??= new RunGraphs(this.registry.asMap());
+    const checkpointer: BaseCheckpointSaver = record.mode === 'memory' ? (this.memorySaver ??= new MemorySaver()) : await this.checkpointer();
     this.secretInputs.know(record.runId);
     if (record.replayOf) this.secretInputs.know(record.replayOf.runId);
     const session = new RunSession({
       plan,
       live: new LiveRecord(record, this.records),
+      graph: this.graphs.of(plan, checkpointer),
       checkpointer,
       adapters: this.registry.asMap(),
       approvals: this.approvals,
@@ -125,6 +132,15 @@ export class RunHost {
       if (record.mode === 'json') this.journals.track(record.runId);
     }
     return session;
+  }
+
+  /**
+   * The session stops executing here (finished, or a JSON run that lives on disk until resumed);
+   * a memory run's checkpoints go with it, as they would with its process.
+   */
+  leave(session: RunSession): void {
+    if (this.sessions.get(session.runId) === session) this.sessions.delete(session.runId);
+    if (session.record.mode === 'memory') void this.memorySaver?.deleteThread(session.runId);
   }
 
   /** The stored plan version a run executes. */

@@ -54,7 +54,7 @@ export async function afterDrive(host: RunHost, session: RunSession, record: Run
   // JSON runs live on disk between drives; memory runs exist only in this process, so a paused
   // one stays here until it finishes.
   if (record.mode === 'json' || isFinished(record.status)) {
-    if (!session.active && host.sessions.get(session.runId) === session) host.sessions.delete(session.runId);
+    if (!session.active) host.leave(session);
   }
   return record;
 }

@@ -4,16 +4,14 @@ import { Command, GraphRecursionError, isGraphDrained, RunControl, type BaseChec
 import { describeError, OrchError, type EventBus, type Logger } from '../../../kernel/index.js';
 import { type ApprovalStore } from '../../approvals/api/index.js';
 import { type RunCheckpointInfo, type RunRecord, type RunWait } from '../api/index.js';
-import { adapterKeyOf, type LeafNode, type NodeAdapter, type Plan, walkPlan } from '../../plans/api/index.js';
-import { compilePlan, type CompiledPlan } from '../graph/plan-compiler.js';
+import { type NodeAdapter, type Plan, walkPlan } from '../../plans/api/index.js';
+import type { CompiledPlan } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
-import { applyGateOutcome, runGate, runHumanApproval } from './approval-gate.js';
 import { closeOpenAttempt } from './attempt-log.js';
-import { advanceLoop, routeConditional } from './control-nodes.js';
-import { runAdapterLeaf } from './leaf-runner.js';
 import type { OperationsLog } from './operations-log.js';
 import { isPauseReason, type PauseReason } from './pause-for-person.js';
-import { requiresApproval, summarize, type RunEnvironment } from './run-environment.js';
+import { summarize, type RunEnvironment } from './run-environment.js';
+import { configurableFor, type RunGraph } from './run-graphs.js';
 import { RunCancelled, RunFailure } from './run-failure.js';
 import type { LiveRecord } from './run-records.js';
 import { withdrawOpenApprovals } from './withdraw-approvals.js';
@@ -23,6 +21,8 @@ import type { SlotPool } from './slot-pool.js';
 export interface RunSessionOptions {
   plan: Plan;
   live: LiveRecord;
+  /** The plan version's graph, compiled with the run's checkpointer (`RunGraphs`). */
+  graph: RunGraph;
   checkpointer: BaseCheckpointSaver;
   adapters: ReadonlyMap<string, NodeAdapter>;
   approvals: ApprovalStore | undefined;
@@ -50,7 +50,7 @@ export class ShutdownRequested extends Error {
 }
 
 type Invocation = Parameters<CompiledGraph['invoke']>[0];
-type CompiledGraph = ReturnType<CompiledPlan['graph']['compile']>;
+type CompiledGraph = RunGraph['graph'];
 
 /**
  * One run executing in this process: its compiled graph, checkpointer, record and controls. A
@@ -96,34 +96,9 @@ export class RunSession {
       signal: this.abort.signal,
       slots,
     };
-    const env = this.env;
-    this.compiled = compilePlan(
-      options.plan.root,
-      // The run's signal is checked here rather than handed to LangGraph: LangGraph would race every
-      // task against it with a listener each (a warning past ten parallel tasks); adapters get it directly.
-      {
-        leaf: async (node, placement, state) => {
-          env.signal.throwIfAborted();
-          if (node.type === 'human_approval') return runHumanApproval(env, node, placement, state);
-          return (await applyGateOutcome(env, node, placement, state)) ?? runAdapterLeaf(env, node, placement, state);
-        },
-        gate: async (node, placement, state) => {
-          env.signal.throwIfAborted();
-          return runGate(env, node, placement, state);
-        },
-        route: async (node, placement, state) => {
-          env.signal.throwIfAborted();
-          return routeConditional(env, node, placement, state);
-        },
-        loop: async (node, placement, state) => {
-          env.signal.throwIfAborted();
-          return advanceLoop(env, node, placement, state);
-        },
-      },
-      (node: LeafNode) => requiresApproval(node, options.adapters.get(adapterKeyOf(node))),
-    );
     allowListenersFor(widest);
-    this.graph = this.compiled.graph.compile({ checkpointer: options.checkpointer });
+    this.compiled = options.graph.compiled;
+    this.graph = options.graph.graph;
   }
 
   get checkpointer(): BaseCheckpointSaver {
@@ -149,7 +124,7 @@ export class RunSession {
   }
 
   private get config() {
-    return { configurable: { thread_id: this.runId }, recursionLimit: this.compiled.stepLimit, durability: 'sync' as const };
+    return { configurable: configurableFor(this.runId, this.env), recursionLimit: this.compiled.stepLimit, durability: 'sync' as const };
   }
 
   /** Runs the plan from the start with these inputs. */
