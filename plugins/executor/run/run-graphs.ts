@@ -28,20 +28,27 @@ export interface RunGraph {
  * the same time on one graph, as LangGraph intends (one graph, a thread per run).
  */
 export class RunGraphs {
-  private readonly graphs = new Map<string, RunGraph>();
+  /** By checkpointer (the JSON store, the memory runs' saver), then by plan version, least recently used first. */
+  private readonly graphs = new Map<BaseCheckpointSaver, Map<string, RunGraph>>();
 
   constructor(private readonly adapters: ReadonlyMap<string, NodeAdapter>) {}
 
   of(plan: Plan, checkpointer: BaseCheckpointSaver): RunGraph {
     // `createdAt` tells apart two stores' versions of the same number (a restored backup).
     const key = `${plan.id}@${plan.version}@${plan.createdAt}`;
-    const found = this.graphs.get(key);
-    if (found && found.graph.checkpointer === checkpointer) return found;
+    let graphs = this.graphs.get(checkpointer);
+    if (!graphs) this.graphs.set(checkpointer, (graphs = new Map()));
+    const found = graphs.get(key);
+    if (found) {
+      // The most recently used last: the first is the one to drop.
+      graphs.delete(key);
+      graphs.set(key, found);
+      return found;
+    }
     const compiled = compilePlan(plan.root, handlers, (node: LeafNode) => requiresApproval(node, this.adapters.get(adapterKeyOf(node))));
     const graph: RunGraph = { compiled, graph: compiled.graph.compile({ checkpointer }) };
-    this.graphs.delete(key);
-    this.graphs.set(key, graph);
-    if (this.graphs.size > GRAPHS_KEPT) this.graphs.delete(this.graphs.keys().next().value!);
+    graphs.set(key, graph);
+    if (graphs.size > GRAPHS_KEPT) graphs.delete(graphs.keys().next().value!);
     return graph;
   }
 }
