@@ -66,6 +66,8 @@ export class GroupCommitLog {
   private allocated = -1;
   /** Room the owner asked to have reserved (`reserve`). */
   private reserved = 0;
+  /** A deferred fsync is due (`syncWithin`). */
+  private syncTimer?: NodeJS.Timeout;
 
   constructor(
     readonly file: string,
@@ -95,6 +97,21 @@ export class GroupCommitLog {
   sync(): Promise<void> {
     if (!this.dirty && !this.pumping) return Promise.resolve();
     return this.append('', true);
+  }
+
+  /**
+   * Brings the lines written so far to the disk within `ms` — one fsync then, for every line
+   * written meanwhile — unless a sync comes first. The timer does not keep the process alive: the
+   * lines are in the operating system's hands already (a crash of the process loses none); the
+   * owner syncs on shutdown. A failed fsync fails the log, so the next append rejects.
+   */
+  syncWithin(ms: number): void {
+    if (this.syncTimer || this.failure !== undefined) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.sync().catch(() => undefined);
+    }, ms);
+    this.syncTimer.unref();
   }
 
   /** Asks for the file to hold at least `bytes` (lines and room) from the next write on (with `growBy`). */

@@ -60,6 +60,26 @@ describe('LogCheckpointSaver', function () {
     expect(perNode[1]! / perNode[0]!, `bytes per node ${perNode.map((b) => b.toFixed(0)).join(' → ')}`).to.be.below(1.5);
   });
 
+  it('with sync "interval", writes every step to the file at once and fsyncs the log later, once for many steps', async () => {
+    const stats: LogStats = { fsyncs: 0, bytes: 0 };
+    const saver = new LogCheckpointSaver(root, { stats, sync: 'interval', syncIntervalMs: 60_000 });
+    await runChain(saver, 'r', 50);
+    // Nothing waited for the disk, yet another reader (a process after a crash) sees every step.
+    expect(stats.fsyncs).to.equal(0);
+    const tuple = await new LogCheckpointSaver(root).getTuple({ configurable: { thread_id: 'r' } });
+    expect(Object.keys((tuple!.checkpoint.channel_values as { nodes: object }).nodes)).to.have.length(50);
+    // A run that stops driving syncs its log: the new file, then its folder.
+    await saver.sync('r');
+    expect(stats.fsyncs).to.equal(2);
+    await saver.sync('r');
+    expect(stats.fsyncs).to.equal(2);
+
+    const soon = new LogCheckpointSaver(root, { stats, sync: 'interval', syncIntervalMs: 1 });
+    await runChain(soon, 's', 5);
+    while (stats.fsyncs === 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(stats.fsyncs).to.be.at.most(2 + 2 * 5);
+  });
+
   it('keeps the newest 20 checkpoints visible, compacts the log, and a new process reads the same', async () => {
     const saver = new LogCheckpointSaver(root, { compactSlackBytes: 0 });
     await runChain(saver, 'r', 60);

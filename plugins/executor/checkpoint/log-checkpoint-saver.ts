@@ -52,6 +52,15 @@ export interface LogCheckpointSaverOptions {
   stats?: LogStats;
   /** The log is compacted when it exceeds twice its live part plus this many bytes. */
   compactSlackBytes?: number;
+  /**
+   * When a checkpoint reaches the disk: `step` (the default) — its `put` resolves once its line is
+   * fsynced, so each step is on disk before the next starts; `interval` — its `put` resolves once
+   * the line is written to the file, and the log is fsynced at most `syncIntervalMs` later (one
+   * fsync for every line written meanwhile). Interrupts and errors are fsynced at once either way.
+   */
+  sync?: 'step' | 'interval';
+  /** With `sync: 'interval'`: the longest a written line waits for its fsync (default 100 ms). */
+  syncIntervalMs?: number;
 }
 
 export interface CorruptCheckpoint {
@@ -106,6 +115,7 @@ interface ThreadLog {
 }
 
 const DEFAULT_KEEP = 20;
+const DEFAULT_SYNC_INTERVAL_MS = 100;
 const DEFAULT_SLACK = 64 * 1024;
 /** Room reserved ahead of the lines at least, when a step outgrows what compaction reserved. */
 const GROW_BY = 64 * 1024;
@@ -137,8 +147,9 @@ const key = (ns: string, id: string) => `${ns}\u0000${id}`;
  * up to the next compaction (`roomFor`), so a step's fdatasync has no metadata to commit
  * (`group-commit-log.ts`); readers take the run of newlines at the end for room.
  *
- * Durability (group commit): a `put` resolves once its line is fsynced; lines waiting together
- * share one fsync. A `putWrites` of ordinary outputs resolves once its line is written to the file
+ * Durability (group commit): a `put` resolves once its line is fsynced (`sync: 'step'`, the
+ * default), or once it is written, the log being fsynced at most `syncIntervalMs` later
+ * (`sync: 'interval'`, the executor's default); lines waiting together share one fsync. A `putWrites` of ordinary outputs resolves once its line is written to the file
  * (it survives a crash of the process at once, and reaches the disk with the next checkpoint's
  * fsync); interrupts and errors are fsynced before resolving. Any failed write rejects with
  * `write_failed`. Runs stored by the earlier one-file-per-checkpoint saver are migrated on first open.
@@ -146,6 +157,9 @@ const key = (ns: string, id: string) => `${ns}\u0000${id}`;
 export class LogCheckpointSaver extends BaseCheckpointSaver {
   private readonly keep: number;
   private readonly slack: number;
+  /** Each step's checkpoint is fsynced before its `put` resolves (else within `syncIntervalMs`). */
+  private readonly syncEachStep: boolean;
+  private readonly syncIntervalMs: number;
   private readonly threads = new Map<string, ThreadLog>();
   private readonly loading = new Map<string, Promise<ThreadLog>>();
   /**
@@ -166,6 +180,8 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     this.defaultSerde = options.serde === undefined;
     this.keep = Math.max(1, options.keep ?? DEFAULT_KEEP);
     this.slack = options.compactSlackBytes ?? DEFAULT_SLACK;
+    this.syncEachStep = (options.sync ?? 'step') === 'step';
+    this.syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
   }
 
   /** The folder of one run's log. */
@@ -275,7 +291,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
         applyPatchInPlace(head.doc as unknown as Record<string, unknown>, patch);
         head.id = checkpoint.id;
         this.rememberLive(thread, ns, channelValues, versions, changed);
-        const written = this.appendTo(thread, this.lineOf(entry), true);
+        const written = this.appendTo(thread, this.lineOf(entry), this.syncEachStep);
         queued();
         await written;
         return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
@@ -301,7 +317,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     // This checkpoint becomes the document later steps are patched against (a copy of its own).
     thread.heads.set(ns, { id: checkpoint.id, doc: JSON.parse(JSON.stringify(doc)) as CheckpointDoc });
     this.rememberLive(thread, ns, channelValues, versions, changed);
-    const written = this.appendTo(thread, this.lineOf(entry), true);
+    const written = this.appendTo(thread, this.lineOf(entry), this.syncEachStep);
     queued();
     await written;
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
@@ -338,6 +354,12 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     this.threads.delete(threadId);
     await thread?.log?.idle();
     await rm(this.folderOf(threadId), { recursive: true, force: true });
+  }
+
+  /** Brings every line of one run written so far to the disk (a run stops driving: ends or pauses). */
+  async sync(threadId: string): Promise<void> {
+    const log = this.threads.get(threadId)?.log;
+    if (log && !log.failed) await log.sync();
   }
 
   /** Waits for writes in flight and brings every written line to the disk (before a process stops). */
@@ -610,6 +632,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
   private async appendTo(thread: ThreadLog, line: string, sync: boolean): Promise<void> {
     const log = thread.log!;
     const written = log.append(line, sync);
+    if (!sync && !this.syncEachStep) log.syncWithin(this.syncIntervalMs);
     thread.size += Buffer.byteLength(line);
     if (thread.size > 2 * thread.compactedSize + this.slack || thread.putsSinceCompaction >= MAX_PUTS_BETWEEN_COMPACTIONS) this.compact(thread);
     try {

@@ -49,7 +49,7 @@ export class ExecutorRunService implements RunService {
       bus,
       logger: logger.child({ category: 'executor' }),
       processContext,
-      maxConcurrency: config.section('executor', ExecutorSettingsSchema).maxConcurrency,
+      settings: config.section('executor', ExecutorSettingsSchema),
       plans: { store, validator, saver },
       registry,
       approvals,

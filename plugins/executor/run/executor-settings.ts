@@ -7,6 +7,15 @@ export const MAX_CONCURRENCY = 10;
 export const ExecutorSettingsSchema = z.strictObject({
   /** Leaf executions at once in one Orch process, over every run it executes; each parallel's `maxConcurrency` applies under it. */
   maxConcurrency: z.number().int().min(1).max(100).default(MAX_CONCURRENCY),
+  /**
+   * When a JSON-mode run's checkpoints reach the disk (docs/executor.md, "Crash safety"):
+   * `interval` — written to the log file at each step (a crash of the process loses nothing) and
+   * fsynced at most `checkpointSyncIntervalMs` later, so a power loss may cost the steps of that
+   * interval (their nodes run again, with the same idempotency keys); `step` — each step's
+   * checkpoint fsynced before the next step starts.
+   */
+  checkpointSync: z.enum(['interval', 'step']).default('interval'),
+  checkpointSyncIntervalMs: z.number().int().min(1).max(10_000).default(100),
 });
 export type ExecutorSettings = z.output<typeof ExecutorSettingsSchema>;
 

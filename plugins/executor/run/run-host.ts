@@ -8,7 +8,7 @@ import type { NodeAdapterRegistry, Plan, PlanSaver, PlanStore, PlanValidator } f
 import type { CorruptCheckpoint, LogCheckpointSaver } from '../checkpoint/log-checkpoint-saver.js';
 import { loadGraphRuntime } from './graph-runtime-loader.js';
 import { OperationsLog } from './operations-log.js';
-import { CHECKPOINTS_KEPT } from './executor-settings.js';
+import { CHECKPOINTS_KEPT, type ExecutorSettings } from './executor-settings.js';
 import { RunJournals } from './run-journal.js';
 import { LiveRecord, RunRecords } from './run-records.js';
 import type { RunGraphs } from './run-graphs.js';
@@ -23,7 +23,7 @@ export interface RunHostParts {
   /** Lines carry `category: executor`. */
   logger: Logger;
   processContext: ProcessContext;
-  maxConcurrency: number;
+  settings: ExecutorSettings;
   plans: { store: PlanStore; validator: PlanValidator; saver: PlanSaver };
   registry: NodeAdapterRegistry;
   approvals: ApprovalStore | undefined;
@@ -53,6 +53,7 @@ export class RunHost {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly processContext: ProcessContext;
   private readonly checkpointsFolder: string;
+  private readonly settings: ExecutorSettings;
   private checkpointStore?: Promise<LogCheckpointSaver>;
   /** Memory-mode runs executing here share one MemorySaver, each in its own thread (dropped in `leave`). */
   private memorySaver?: MemorySaver;
@@ -66,7 +67,8 @@ export class RunHost {
     this.registry = parts.registry;
     this.approvals = parts.approvals;
     this.processContext = parts.processContext;
-    this.slots = new SlotPool(parts.maxConcurrency);
+    this.settings = parts.settings;
+    this.slots = new SlotPool(parts.settings.maxConcurrency);
     this.records = new RunRecords(parts.paths.state('runs'));
     this.secretInputs = new SecretInputFiles(parts.paths.state('secrets'));
     this.operationsLog = new OperationsLog(join(parts.paths.home, '.codex', 'operations-log.md'));
@@ -93,7 +95,12 @@ export class RunHost {
   checkpointer(): Promise<LogCheckpointSaver> {
     this.checkpointStore ??= loadGraphRuntime().then(
       ({ LogCheckpointSaver }) =>
-        new LogCheckpointSaver(this.checkpointsFolder, { keep: CHECKPOINTS_KEPT, onCorrupt: (event) => this.onCorruptCheckpoint(event) }),
+        new LogCheckpointSaver(this.checkpointsFolder, {
+          keep: CHECKPOINTS_KEPT,
+          onCorrupt: (event) => this.onCorruptCheckpoint(event),
+          sync: this.settings.checkpointSync,
+          syncIntervalMs: this.settings.checkpointSyncIntervalMs,
+        }),
     );
     return this.checkpointStore;
   }

@@ -5,6 +5,7 @@ import { describeError, OrchError, type EventBus, type Logger } from '../../../k
 import { type ApprovalStore } from '../../approvals/api/index.js';
 import { type RunCheckpointInfo, type RunRecord, type RunWait } from '../api/index.js';
 import { type NodeAdapter, type Plan, walkPlan } from '../../plans/api/index.js';
+import { LogCheckpointSaver } from '../checkpoint/log-checkpoint-saver.js';
 import type { CompiledPlan } from '../graph/plan-compiler.js';
 import type { RunStateValues } from '../graph/run-state.js';
 import { closeOpenAttempt } from './attempt-log.js';
@@ -244,6 +245,8 @@ export class RunSession {
         if (record.mode === 'json') await this.options.live.save();
         else await this.options.live.changed();
         const result = (await this.graph.invoke(input, { ...this.config, control })) as { __interrupt__?: unknown[] } | undefined;
+        // Checkpoints may be fsynced at intervals: what the run did is on disk before its record says it stopped.
+        if (this.options.checkpointer instanceof LogCheckpointSaver) await this.options.checkpointer.sync(this.runId);
         await this.afterPause(Boolean(result?.__interrupt__?.length));
       } catch (error) {
         await this.afterError(error);
