@@ -8,6 +8,7 @@ import type { NodeAdapterRegistry, Plan, PlanSaver, PlanStore, PlanValidator } f
 import type { CorruptCheckpoint, LogCheckpointSaver } from '../checkpoint/log-checkpoint-saver.js';
 import { loadGraphRuntime } from './graph-runtime-loader.js';
 import { OperationsLog } from './operations-log.js';
+import { refuseUnrunnable } from './runnable-check.js';
 import { CHECKPOINTS_KEPT, type ExecutorSettings } from './executor-settings.js';
 import { RunJournals } from './run-journal.js';
 import { LiveRecord, RunRecords } from './run-records.js';
@@ -15,6 +16,9 @@ import type { RunGraphs } from './run-graphs.js';
 import type { RunSession } from './run-session.js';
 import { SecretInputFiles } from './secret-inputs.js';
 import { SlotPool } from './slot-pool.js';
+
+/** Plan versions remembered as runnable, at most (then forgotten and checked again). */
+const RUNNABLE_KEPT = 200;
 
 /** What the run service is built from (its injected services and settings). */
 export interface RunHostParts {
@@ -57,6 +61,8 @@ export class RunHost {
   private checkpointStore?: Promise<LogCheckpointSaver>;
   /** Memory-mode runs executing here share one MemorySaver, each in its own thread (dropped in `leave`). */
   private memorySaver?: MemorySaver;
+  /** Plan versions found runnable here (`refuseUnrunnable`). */
+  private readonly runnable = new Set<string>();
   /** Each plan version's compiled graph, reused by its next runs here. */
   private graphs?: RunGraphs;
 
@@ -113,8 +119,9 @@ export class RunHost {
   /**
    * A session for `record` (its graph compiled for `plan`). Registered as executing here unless
    * `register` is false (a look at a run's checkpoints: history, outputs, a replay's source).
+   * `fresh`: a new run (started or replayed), with no record on disk yet.
    */
-  async openSession(plan: Plan, record: RunRecord, operator: string, options: { register?: boolean } = {}): Promise<RunSession> {
+  async openSession(plan: Plan, record: RunRecord, operator: string, options: { register?: boolean; fresh?: boolean } = {}): Promise<RunSession> {
     const { RunSession, MemorySaver, RunGraphs } = await loadGraphRuntime();
     this.graphs ??= new RunGraphs(this.registry.asMap());
     const checkpointer: BaseCheckpointSaver = record.mode === 'memory' ? (this.memorySaver ??= new MemorySaver()) : await this.checkpointer();
@@ -122,7 +129,7 @@ export class RunHost {
     if (record.replayOf) this.secretInputs.know(record.replayOf.runId);
     const session = new RunSession({
       plan,
-      live: new LiveRecord(record, this.records),
+      live: new LiveRecord(record, this.records, { fresh: options.fresh }),
       graph: this.graphs.of(plan, checkpointer),
       checkpointer,
       adapters: this.registry.asMap(),
@@ -148,6 +155,19 @@ export class RunHost {
   leave(session: RunSession): void {
     if (this.sessions.get(session.runId) === session) this.sessions.delete(session.runId);
     if (session.record.mode === 'memory') void this.memorySaver?.deleteThread(session.runId);
+  }
+
+  /**
+   * Refuses a plan version this process cannot run (`refuseUnrunnable`), checking each version once:
+   * the check depends only on the plan and on the adapters and plugins loaded, which do not change
+   * while the process runs — and it parses every leaf's params, O(nodes) per run.
+   */
+  refuseUnrunnable(plan: Plan): void {
+    const key = `${plan.id}@${plan.version}@${plan.createdAt}`;
+    if (this.runnable.has(key)) return;
+    refuseUnrunnable(plan, this.plans.validator, this.approvals !== undefined);
+    if (this.runnable.size >= RUNNABLE_KEPT) this.runnable.clear();
+    this.runnable.add(key);
   }
 
   /** The stored plan version a run executes. */

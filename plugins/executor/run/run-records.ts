@@ -54,9 +54,10 @@ export class RunRecords {
 
   /**
    * Writes the record whole and drops its journal; returns the version journal lines must name.
-   * `trusted`: built by the executor itself, so the schema check is skipped.
+   * `trusted`: built by the executor itself, so the schema check is skipped. `journal: false`: the
+   * caller knows there is no journal to drop (a new run's, none appended since).
    */
-  async write(record: RunRecord, options: { trusted?: boolean } = {}): Promise<string> {
+  async write(record: RunRecord, options: { trusted?: boolean; journal?: boolean } = {}): Promise<string> {
     const file = this.fileOf(record.runId);
     if (!options.trusted) {
       const parsed = RunRecordSchema.safeParse(record);
@@ -65,7 +66,7 @@ export class RunRecords {
     const text = toStoredJson(record);
     await writeFileAtomic(file, text);
     // Lines left in the journal name the older version: harmless if this removal never happens.
-    await rm(journalFileOf(file), { force: true }).catch(() => undefined);
+    if (options.journal !== false) await rm(journalFileOf(file), { force: true }).catch(() => undefined);
     return recordVersionOf(text);
   }
 
@@ -132,11 +133,16 @@ export class LiveRecord {
   private journalBytes = 0;
   private wantWhole = false;
   private wantSync = false;
+  /** A journal of this record may be on disk (written by this process since its last whole write, or by another). */
+  private journalOnDisk: boolean;
 
   constructor(
     readonly record: RunRecord,
     private readonly records: RunRecords,
+    /** `fresh`: a new run, nothing of it on disk yet. */
+    options: { fresh?: boolean } = {},
   ) {
+    this.journalOnDisk = !options.fresh;
     // The content is taken when a write starts, so each write is a snapshot.
     this.writer = new CoalescingWriter(() => this.persist());
   }
@@ -204,6 +210,7 @@ export class LiveRecord {
       const line = this.changes.next(this.record, this.version!);
       if (line === undefined) return;
       this.journalBytes += Buffer.byteLength(line);
+      this.journalOnDisk = true;
       try {
         await this.records.append(this.record.runId, line, sync);
       } catch (error) {
@@ -216,7 +223,8 @@ export class LiveRecord {
     const snapshot = structuredClone(this.record);
     this.changes.reset(snapshot);
     this.version = undefined;
-    const version = await this.records.write(snapshot, { trusted: true });
+    const version = await this.records.write(snapshot, { trusted: true, journal: this.journalOnDisk });
+    this.journalOnDisk = false;
     this.version = version;
     this.recordBytes = Buffer.byteLength(toStoredJson(snapshot));
     this.journalBytes = 0;

@@ -33,7 +33,7 @@ export async function replayRun(host: RunHost, runId: string, options: { from?: 
     { ...(tuple.metadata ?? { step: checkpoint.step, parents: {} }), source: 'fork' } as never,
     tuple.checkpoint.channel_versions,
   );
-  const session = await host.openSession(plan, record, options.operator);
+  const session = await host.openSession(plan, record, options.operator, { fresh: true });
   host.logger.info(`Run ${record.runId} replays run ${runId} from checkpoint ${checkpoint.checkpointId} (step ${checkpoint.step})`, { runId: record.runId, replayOf: runId });
   host.bus.publish({ type: 'run.started', runId: record.runId, planId: record.planId, planVersion: record.planVersion, operator: options.operator });
   const done = host.enqueue(record.runId, async () => afterDrive(host, session, await session.continue()));

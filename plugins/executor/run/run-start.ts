@@ -5,7 +5,6 @@ import { newRunId } from './run-id.js';
 import type { RunHost } from './run-host.js';
 import { snapshot } from './run-host.js';
 import { afterDrive } from './run-resume.js';
-import { refuseUnrunnable } from './runnable-check.js';
 import { splitSecretInputs } from './secret-inputs.js';
 
 /**
@@ -15,7 +14,7 @@ import { splitSecretInputs } from './secret-inputs.js';
  */
 export async function startRun(host: RunHost, plan: PlanReference, options: StartRunOptions): Promise<RunRecord> {
   const pinned = await host.plans.saver.pin(plan, { operator: options.operator });
-  refuseUnrunnable(pinned, host.plans.validator, host.approvals !== undefined);
+  host.refuseUnrunnable(pinned);
   const given = resolveInputs(pinned, options.inputs ?? {}, { fromText: options.inputsAsText });
   const now = new Date().toISOString();
   const runId = newRunId(now);
@@ -36,7 +35,7 @@ export async function startRun(host: RunHost, plan: PlanReference, options: Star
     updatedAt: now,
     nodes: {},
   };
-  const session = await host.openSession(pinned, record, options.operator);
+  const session = await host.openSession(pinned, record, options.operator, { fresh: true });
   host.logger.info(`Run ${runId} of plan ${pinned.id} v${pinned.version} starting (${record.mode} mode)`, { runId, planId: pinned.id, operator: options.operator });
   const done = host.enqueue(runId, async () => afterDrive(host, session, await session.begin(inputs)));
   if (options.wait === false) {

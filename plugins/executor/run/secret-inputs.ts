@@ -46,6 +46,9 @@ export function splitSecretInputs(plan: Plan, runId: string, inputs: Record<stri
 
 /** Where the secret inputs of runs of this home are kept while they run (JSON mode). */
 export class SecretInputFiles {
+  /** Runs this process started without secret inputs: they have no file to remove when they end. */
+  private readonly withoutSecrets = new Set<string>();
+
   constructor(readonly folder: string) {}
 
   fileOf(runId: string): string {
@@ -54,7 +57,10 @@ export class SecretInputFiles {
 
   /** Holds the values in this process and, when `persist`, in a file only the owner can read. */
   async keep(runId: string, secrets: Record<string, unknown>, persist: boolean): Promise<void> {
-    if (Object.keys(secrets).length === 0) return;
+    if (Object.keys(secrets).length === 0) {
+      this.withoutSecrets.add(runId);
+      return;
+    }
     registerSecretValues(Object.values(secrets));
     held.set(runId, secrets);
     folders.set(runId, this.folder);
@@ -75,6 +81,8 @@ export class SecretInputFiles {
   /** The run ended: its secrets are forgotten and their file removed. */
   async forget(runId: string): Promise<void> {
     held.delete(runId);
+    // A run started here without secrets has no file; any other may have one (kept by the process that started it).
+    if (this.withoutSecrets.delete(runId)) return;
     await rm(this.fileOf(runId), { force: true }).catch(() => undefined);
   }
 }
