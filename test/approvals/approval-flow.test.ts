@@ -141,8 +141,13 @@ describe('Approval flow end to end (orch start + orch approvals:* in other proce
       const run = await finishedRun(baseUrl, runId);
       expect(run.status, run.error).to.equal('completed');
       expect(run.nodes.gate?.decidedBy).to.equal('henry');
-      const noticed = (await logLines(home)).find((l) => l.category === 'approvals' && String(l.msg).startsWith(`Noticed approval ${approval.id} approved`));
-      expect(noticed, 'the watcher logged what it noticed').to.not.equal(undefined);
+      // The run may be resumed by the executor's own look at the store when it pauses (if the decision
+      // came first); the watcher then notices on its next look, which can follow the run's end.
+      const noticed = await eventually(
+        async () => (await logLines(home)).find((l) => l.category === 'approvals' && String(l.msg).startsWith(`Noticed approval ${approval.id} approved`)),
+        'the watcher to log what it noticed',
+      );
+      expect(noticed).to.include({ approvalId: approval.id, runId });
       console.log(`      (decided at ${decided.decision!.decidedAt}; run finished ${Date.parse(run.finishedAt!) - Date.parse(decided.decision!.decidedAt)} ms later)`);
     });
 
