@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { appendFile, mkdir, open, readdir, readFile, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { RunnableConfig } from '@langchain/core/runnables';
@@ -96,6 +97,8 @@ interface ThreadLog {
   live: Map<string, { version: unknown; value: Record<string, unknown> }>;
   /** Appends; created when this process first writes. */
   log?: GroupCommitLog;
+  /** A new run's, known to have nothing on disk yet (`beginThread`): read without looking. */
+  fresh?: boolean;
   /** inode:mtime:size of the file as loaded (another process may append meanwhile). */
   stamp?: string;
   /**
@@ -356,6 +359,18 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     await rm(this.folderOf(threadId), { recursive: true, force: true });
   }
 
+  /**
+   * A run starts now under `threadId`: when nothing of it is on disk (no folder), the saver knows
+   * its log is empty and reads nothing before the first checkpoint — for a short run, the file
+   * look-ups of an empty log (each a thread-pool round trip) cost more than its steps.
+   */
+  beginThread(threadId: string): void {
+    if (this.threads.has(threadId) || this.loading.has(threadId) || existsSync(this.folderOf(threadId))) return;
+    const file = this.fileOf(threadId);
+    this.threads.set(threadId, { threadId, file, entries: new Map(), ids: new Map(), heads: new Map(), live: new Map(), size: 0, compactedSize: 0, putsSinceCompaction: 0, usedAt: Date.now(), fresh: true });
+    this.release(threadId);
+  }
+
   /** Brings every line of one run written so far to the disk (a run stops driving: ends or pauses). */
   async sync(threadId: string): Promise<void> {
     const log = this.threads.get(threadId)?.log;
@@ -586,7 +601,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
       this.threads.delete(threadId);
       this.threads.set(threadId, known);
       known.usedAt = Date.now();
-      if (known.log) return known; // this process writes it: memory is the truth
+      if (known.log || known.fresh) return known; // this process writes it (or is about to): memory is the truth
       if ((await stampOf(known.file)) === known.stamp && (await probeUnchanged(known))) return known;
       this.threads.delete(threadId);
     }
@@ -610,7 +625,8 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
         // A new log: its head goes out with the first checkpoint (one fsync for both), and the
         // folder is fsynced once after it, so the new file's name is on disk too.
         try {
-          await mkdir(dirname(thread.file), { recursive: true });
+          // On the calling thread, as the log's writes (a thread-pool round trip costs more).
+          mkdirSync(dirname(thread.file), { recursive: true });
         } catch (error) {
           throw writeFailed(thread.file, error);
         }

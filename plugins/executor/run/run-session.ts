@@ -130,6 +130,8 @@ export class RunSession {
 
   /** Runs the plan from the start with these inputs. */
   begin(inputs: Record<string, unknown>): Promise<RunRecord> {
+    // A new run: its checkpoint log is empty (nothing to look up before the first step).
+    if (this.options.checkpointer instanceof LogCheckpointSaver) this.options.checkpointer.beginThread(this.runId);
     this.options.bus.publish({ type: 'run.started', runId: this.runId, planId: this.record.planId, planVersion: this.record.planVersion, operator: this.options.operator });
     return this.drive({ input: inputs });
   }
