@@ -1,6 +1,7 @@
 // Peer benchmark of durable runs (`npm run bench`, or `node --expose-gc --import tsx/esm bench/checkpoint-peers.ts`).
 // In one interleaved run, for sequences of 100, 500 and 1000 no-op tasks it prints, per node:
-//  - Orch JSON mode (the executor with its checkpoint log) against a hand-written LangGraph chain
+//  - Orch JSON mode (the executor with its checkpoint log, default durability: `executor.checkpointSync`
+//    "interval", or "step" with BENCH_PEER_CHECKPOINT_SYNC=step) against a hand-written LangGraph chain
 //    doing the same work with SqliteSaver (@langchain/langgraph-checkpoint-sqlite, a dev dependency
 //    for this benchmark only), both with durability "sync": wall time and CPU time, and the ratio
 //    (target ≤ 1.0×, goal 0.7×);
@@ -13,8 +14,9 @@
 //    child process, minus a child that only starts up (and stores the plan) — target ≤ 1.5 for Orch;
 //  - Orch memory mode against the same chain with MemorySaver (target ≤ 1.1×);
 //  - for reference, the chain with SqliteSaver at `PRAGMA synchronous=FULL`, which fsyncs each commit
-//    as Orch's durability policy does each step (the SqliteSaver default, WAL at NORMAL as
-//    better-sqlite3 builds it, fsyncs only at WAL checkpoints: a power loss may cost recent steps).
+//    as Orch's "step" durability does each step (the SqliteSaver default, WAL at NORMAL as
+//    better-sqlite3 builds it, fsyncs only at WAL checkpoints: a power loss may cost recent steps,
+//    as Orch's default "interval" durability may cost the last 100 ms of steps).
 // Medians over alternating rounds (BENCH_PEER_ROUNDS, default 3), so every side sees the same machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,7 +42,11 @@ const home = await mkdtemp(join(tmpdir(), 'orch-bench-peers-'));
 await mkdir(join(home, 'config'), { recursive: true });
 await writeFile(
   join(home, 'config', 'orch.json'),
-  `${JSON.stringify({ logging: { level: 'warn' }, plugins: { packages: [join(projectRoot, 'test', 'fixtures', 'executor-test-adapters')] } })}\n`,
+  `${JSON.stringify({
+    logging: { level: 'warn' },
+    plugins: { packages: [join(projectRoot, 'test', 'fixtures', 'executor-test-adapters')] },
+    ...(process.env.BENCH_PEER_CHECKPOINT_SYNC ? { executor: { checkpointSync: process.env.BENCH_PEER_CHECKPOINT_SYNC } } : {}),
+  })}\n`,
 );
 // The children that run only the hand-written chain need no kernel.
 const kernel = ONE && !ONE.startsWith('orch') ? undefined : await Kernel.boot({ home, role: 'test', operator: 'bench', only: ['executor', 'executor-test-adapters'] });
@@ -177,7 +183,7 @@ try {
     const per = (side: Side, nodes: number, pick: (m: Measure) => number) => median(results.get(`${side}:${nodes}`)!.map(pick)) / nodes;
     const f = (value: number, digits = 2) => value.toFixed(digits);
     console.log(
-      `Checkpoint peer benchmark: sequences of no-op tasks, medians of ${ROUNDS} alternating rounds; load average ${f(load, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end, ${cpus().length} CPUs`,
+      `Checkpoint peer benchmark: sequences of no-op tasks, medians of ${ROUNDS} alternating rounds, Orch checkpointSync ${process.env.BENCH_PEER_CHECKPOINT_SYNC ?? 'interval (default)'}; load average ${f(load, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end, ${cpus().length} CPUs`,
     );
     const rows: string[][] = [['nodes', 'Orch JSON ms/node', 'SqliteSaver ms/node', 'ratio', '(CPU ratio)', 'Orch wait ms/node', 'SQLite wait ms/node', 'Orch B/node', 'SQLite B/node', 'Orch fsync/step', 'SQLite fsync/step', 'Orch memory ms/node', 'MemorySaver ms/node', 'ratio', 'SQLite FULL ms/node', 'JSON/FULL']];
     for (const nodes of SIZES) {
