@@ -29,7 +29,11 @@ export interface NodeRunContext<P> {
   planId: string;
   planVersion: number;
   nodeId: string;
-  node: LeafNode;
+  /**
+   * The node as the plan states it. Read only: every run of a plan version in this process shares it
+   * (the version's compiled graph is reused), so a change would reach later runs.
+   */
+  readonly node: Readonly<LeafNode>;
   /** 1 for the first try. */
   attempt: number;
   /** `runId:nodeId:attempt` — lets side effects be deduplicated after a crash. */
