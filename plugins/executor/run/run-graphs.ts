@@ -3,6 +3,7 @@ import { adapterKeyOf, type LeafNode, type NodeAdapter, type Plan } from '../../
 import { compilePlan, type CompiledPlan } from '../graph/plan-compiler.js';
 import { applyGateOutcome, runGate, runHumanApproval } from './approval-gate.js';
 import { advanceLoop, routeConditional } from './control-nodes.js';
+import { planVersionKey } from './plan-version-key.js';
 import { runAdapterLeaf } from './leaf-runner.js';
 import { requiresApproval, type RunEnvironment } from './run-environment.js';
 
@@ -34,8 +35,7 @@ export class RunGraphs {
   constructor(private readonly adapters: ReadonlyMap<string, NodeAdapter>) {}
 
   of(plan: Plan, checkpointer: BaseCheckpointSaver): RunGraph {
-    // `createdAt` tells apart two stores' versions of the same number (a restored backup).
-    const key = `${plan.id}@${plan.version}@${plan.createdAt}`;
+    const key = planVersionKey(plan);
     let graphs = this.graphs.get(checkpointer);
     if (!graphs) this.graphs.set(checkpointer, (graphs = new Map()));
     const found = graphs.get(key);

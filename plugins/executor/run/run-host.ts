@@ -8,6 +8,7 @@ import type { NodeAdapterRegistry, Plan, PlanSaver, PlanStore, PlanValidator } f
 import type { CorruptCheckpoint, LogCheckpointSaver } from '../checkpoint/log-checkpoint-saver.js';
 import { loadGraphRuntime } from './graph-runtime-loader.js';
 import { OperationsLog } from './operations-log.js';
+import { planVersionKey } from './plan-version-key.js';
 import { refuseUnrunnable } from './runnable-check.js';
 import { CHECKPOINTS_KEPT, type ExecutorSettings } from './executor-settings.js';
 import { RunJournals } from './run-journal.js';
@@ -163,7 +164,7 @@ export class RunHost {
    * while the process runs — and it parses every leaf's params, O(nodes) per run.
    */
   refuseUnrunnable(plan: Plan): void {
-    const key = `${plan.id}@${plan.version}@${plan.createdAt}`;
+    const key = planVersionKey(plan);
     if (this.runnable.has(key)) return;
     refuseUnrunnable(plan, this.plans.validator, this.approvals !== undefined);
     if (this.runnable.size >= RUNNABLE_KEPT) this.runnable.clear();
