@@ -82,7 +82,8 @@ function tempFileFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.orch-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
-function syncFolderSync(folder: string): void {
+/** `syncFolder` on the calling thread (no thread-pool round trips), as a log's own fsync runs. */
+export function syncFolderSync(folder: string): void {
   const fd = openSync(folder, 'r');
   try {
     fsyncSync(fd);

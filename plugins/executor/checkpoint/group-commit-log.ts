@@ -1,7 +1,7 @@
-import { closeSync, constants, fdatasyncSync, fsyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { OrchError } from '../../../kernel/index.js';
+import { OrchError, syncFolderSync } from '../../../kernel/index.js';
 
 interface LineItem {
   kind: 'line';
@@ -228,7 +228,7 @@ export class GroupCommitLog {
         if (this.stats) this.stats.fsyncs++;
         this.dirty = false;
         if (this.folderUnsynced) {
-          syncFolderNow(dirname(this.file));
+          syncFolderSync(dirname(this.file));
           if (this.stats) this.stats.fsyncs++;
           this.folderUnsynced = false;
         }
@@ -271,21 +271,6 @@ export class GroupCommitLog {
   private fail(error: unknown, items: (LineItem | JobItem)[]): void {
     this.failure = error;
     for (const item of [...items, ...this.queue.splice(0)]) item.reject(error);
-  }
-}
-
-/**
- * fsyncs a folder (a new log's name in it) on the calling thread, like the log's own fsync: the
- * kernel's `syncFolder` is three thread-pool round trips. A filesystem that refuses is tolerated.
- */
-function syncFolderNow(folder: string): void {
-  const fd = openSync(folder, 'r');
-  try {
-    fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on a folder; the file's name is there all the same.
-  } finally {
-    closeSync(fd);
   }
 }
 
