@@ -152,9 +152,10 @@ const key = (ns: string, id: string) => `${ns}\u0000${id}`;
  *
  * Durability (group commit): a `put` resolves once its line is fsynced (`sync: 'step'`, the
  * default), or once it is written, the log being fsynced at most `syncIntervalMs` later
- * (`sync: 'interval'`, the executor's default); lines waiting together share one fsync. A `putWrites` of ordinary outputs resolves once its line is written to the file
- * (it survives a crash of the process at once, and reaches the disk with the next checkpoint's
- * fsync); interrupts and errors are fsynced before resolving. Any failed write rejects with
+ * (`sync: 'interval'`, the executor's default); lines waiting together share one fsync. A
+ * `putWrites` of ordinary outputs resolves once its line is written to the file (it survives a
+ * crash of the process at once, and reaches the disk with the next fsync); interrupts and errors
+ * are fsynced before resolving. Any failed write rejects with
  * `write_failed`. Runs stored by the earlier one-file-per-checkpoint saver are migrated on first open.
  */
 export class LogCheckpointSaver extends BaseCheckpointSaver {
