@@ -317,11 +317,14 @@ describe('web GUI: a run with retries, loops and parallel branches', function ()
     await screenshot(page, 'gui-run-canvas-iteration');
 
     await page.getByTestId('retry-node').first().click();
-    await page.locator('[data-testid=run-page][data-run-status=needs_attention]').waitFor();
     await waitFor('the fourth attempt', async () => {
       const detail = await server.api<{ node: { attempts: unknown[] } }>('GET', `/api/runs/${run.runId}/nodes/reconcile`);
       return detail.node.attempts.length >= 4;
     });
+    // Failed again, the run waits for a person once more — and the page, fed by the run's events
+    // (`run.resumed`, then `run.waiting` naming what it waits for), says so.
+    await waitFor('the run to wait again', async () => (await server.api<{ run: { status: string } }>('GET', `/api/runs/${run.runId}`)).run.status === 'needs_attention');
+    await page.locator('[data-testid=run-page][data-run-status=needs_attention]').waitFor();
     expect(problems, problems.join('\n')).to.deep.equal([]);
     await page.context().close();
   });

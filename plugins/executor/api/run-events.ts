@@ -9,7 +9,8 @@ const nodeRef = { runId: z.string(), nodeId: z.string(), iteration: z.string().o
 export const RunEvents = {
   'run.started': z.object({ ...runRef, operator: z.string().optional() }),
   'run.resumed': z.object({ ...runRef }),
-  'run.waiting': z.object({ ...runRef, reason: z.string() }),
+  /** `status`: what the run waits for — an approval (`waiting_approval`) or a person to fix a node (`needs_attention`). */
+  'run.waiting': z.object({ ...runRef, reason: z.string(), status: z.enum(['waiting_approval', 'needs_attention']).optional() }),
   'run.completed': z.object({ ...runRef }),
   'run.failed': z.object({ ...runRef, error: z.string() }),
   'run.cancelled': z.object({ ...runRef }),

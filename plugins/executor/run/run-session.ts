@@ -284,7 +284,7 @@ export class RunSession {
       ...waitingFor.approvals.map((a) => `approval of ${a.nodeId} (${a.approvalId})`),
       ...waitingFor.attention.map((a) => `a person for ${a.nodeId}`),
     ].join(', ');
-    this.options.bus.publish({ type: 'run.waiting', ...ref, reason: `waiting for ${reason}` });
+    this.options.bus.publish({ type: 'run.waiting', ...ref, reason: `waiting for ${reason}`, status });
     this.options.logger.info(`Run ${record.runId} waits for ${reason}`);
   }
 

@@ -64,7 +64,8 @@ export function RunPage({ runId, rest }: { runId: string; rest: string[] }) {
   const [live, setLive] = useState<{ status: RunRecord['status']; time: string } | null>(null);
   useEvents(['run', 'node', 'approval'], (event) => {
     if (event.runId !== runId) return;
-    const status = RUN_EVENT_STATUS[event.type];
+    // `run.waiting` names what the run waits for (a run stopped for a person to fix a node waits too).
+    const status = event.type === 'run.waiting' && typeof event.status === 'string' ? (event.status as RunRecord['status']) : RUN_EVENT_STATUS[event.type];
     if (status) setLive({ status, time: event.time });
     store.apply(event);
     // Throttled: during a busy run the record is read again every 250 ms, not only once it goes quiet.
