@@ -20,7 +20,7 @@ export * from './contracts/status-section.js';
 export * from './contracts/zod-issues.js';
 export * from './errors.js';
 export { renderTable } from './cli/render-table.js';
-export { replaceAtomically, syncFolder, syncFolderSync, toStoredJson, writeFileAtomic } from './services/atomic-write.js';
+export { replaceAtomically, syncFolder, syncFolderSync, toStoredJson, writeFileAtomic, writeFileAtomicSync } from './services/atomic-write.js';
 export { isAlive, lockStats, resetLockStats, withFileLock, type FileLockOptions, type LockStats } from './services/file-lock.js';
 export { readJsonFile, writeJsonFile } from './services/json-store.js';
 export { REDACTED, redactSecrets, registerSecretValues } from './services/redact.js';

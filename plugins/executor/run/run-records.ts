@@ -1,6 +1,6 @@
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatFieldIssues, OrchError, readJsonFile, toFieldIssues, toStoredJson, withFileLock, writeFileAtomic } from '../../../kernel/index.js';
+import { formatFieldIssues, OrchError, readJsonFile, toFieldIssues, toStoredJson, withFileLock, writeFileAtomicSync } from '../../../kernel/index.js';
 import { RunRecordSchema, type RunRecord } from '../api/index.js';
 import { CoalescingWriter } from '../coalescing-writer.js';
 import { applyDeltas, deltasFor, journalFileOf, RecordChanges, recordVersionOf } from './run-record-journal.js';
@@ -64,7 +64,9 @@ export class RunRecords {
       if (!parsed.success) throw new OrchError('invalid_input', `Refusing to write ${file}: ${formatFieldIssues(toFieldIssues(parsed.error))}`, { file });
     }
     const text = toStoredJson(record);
-    await writeFileAtomic(file, text);
+    // On the calling thread (a run's start and end wait for it); a memory run's record is not fsynced,
+    // as nothing of such a run outlives its process but this trace of it.
+    writeFileAtomicSync(file, text, { durable: record.mode === 'json' });
     // Lines left in the journal name the older version: harmless if this removal never happens.
     if (options.journal !== false) await rm(journalFileOf(file), { force: true }).catch(() => undefined);
     return recordVersionOf(text);
