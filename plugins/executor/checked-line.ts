@@ -16,7 +16,11 @@ const crcOf = (text: string) => crc32(text).toString(16).padStart(8, '0');
 
 /** The line for `value` (a non-empty JSON object), newline-terminated. */
 export function encodeCheckedLine(value: object): string {
-  const body = JSON.stringify(value);
+  return checkedLineOf(JSON.stringify(value));
+}
+
+/** The line for `body`, the JSON text of a non-empty object (for a caller that has it already). */
+export function checkedLineOf(body: string): string {
   if (!body.startsWith('{') || body === '{}') throw new TypeError('a checked line holds a non-empty JSON object');
   return `${CRC_PREFIX}${crcOf(body)}",${body.slice(1)}\n`;
 }

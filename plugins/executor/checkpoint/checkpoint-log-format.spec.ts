@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { applyPatch, decodeLine, diffObjects, encodeLine, jsonEqual, parseLog, type LogLine } from './checkpoint-log-format.js';
+import { applyPatch, decodeLine, diffObjects, encodeLine, encodePatchLine, jsonEqual, parseLog, type LogLine } from './checkpoint-log-format.js';
 
 describe('checkpoint log format', () => {
   it('patches only the members that changed, down to one member of a map', () => {
@@ -25,6 +25,15 @@ describe('checkpoint log format', () => {
     expect(jsonEqual({ a: 1, u: undefined }, { a: 1 })).to.equal(true);
     expect(jsonEqual([1], { 0: 1 })).to.equal(false);
     expect(jsonEqual({ a: 1 }, { a: 2 })).to.equal(false);
+  });
+
+  it('writes a patch line from the patch text as it writes the line whole', () => {
+    const d = { p: { checkpoint: { s: { ts: '2026-11-30T00:00:00.000Z' } } }, s: { metadata: { type: 'json', json: { step: 3, note: 'a "quoted" \u2028 line' } } } };
+    for (const parent of ['p1', undefined]) {
+      const line = encodePatchLine('ns|"x"', 'c2', parent, 'p1', JSON.stringify(d));
+      expect(line).to.equal(encodeLine({ t: 'cp', ns: 'ns|"x"', id: 'c2', ...(parent ? { parent } : {}), base: 'p1', d }));
+      expect(decodeLine(line.slice(0, -1))).to.deep.equal({ line: { t: 'cp', ns: 'ns|"x"', id: 'c2', ...(parent ? { parent } : {}), base: 'p1', d } });
+    }
   });
 
   it('writes one checksummed JSON line per entry and reads it back', () => {

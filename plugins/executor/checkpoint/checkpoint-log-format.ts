@@ -1,4 +1,4 @@
-import { decodeCheckedLine, encodeCheckedLine, parseCheckedLines } from '../checked-line.js';
+import { checkedLineOf, decodeCheckedLine, encodeCheckedLine, parseCheckedLines } from '../checked-line.js';
 import type { SerializedValue } from './checkpoint-file.js';
 
 /**
@@ -140,15 +140,21 @@ function flatSame(a: JsonObject, b: JsonObject): boolean {
 
 /**
  * Applies `patch` to `target` itself. Values set are copied, so `target` never shares an object with
- * the patch (which is also kept as a log line) or with the caller.
+ * the patch (which is also kept as a log line) or with the caller — unless `copy` is false: the
+ * caller hands over a patch of its own (parsed for the purpose), whose objects `target` may keep.
  */
-export function applyPatchInPlace(target: JsonObject, patch: Patch): void {
+export function applyPatchInPlace(target: JsonObject, patch: Patch, copy = true): void {
   for (const key of patch.x ?? []) delete target[key];
-  if (patch.s) for (const key of Object.keys(patch.s)) target[key] = patch.s[key] === undefined ? undefined : JSON.parse(JSON.stringify(patch.s[key]));
+  if (patch.s) {
+    for (const key of Object.keys(patch.s)) {
+      const value = patch.s[key];
+      target[key] = value === undefined || !copy ? value : JSON.parse(JSON.stringify(value));
+    }
+  }
   if (patch.p) {
     for (const key of Object.keys(patch.p)) {
       if (!isPlainObject(target[key])) target[key] = {};
-      applyPatchInPlace(target[key] as JsonObject, patch.p[key]!);
+      applyPatchInPlace(target[key] as JsonObject, patch.p[key]!, copy);
     }
   }
 }
@@ -170,6 +176,12 @@ export function applyPatch(base: JsonObject, patch: Patch): JsonObject {
 /** One line of the log (with its checksum and the final newline). */
 export function encodeLine(line: LogLine): string {
   return encodeCheckedLine(line);
+}
+
+/** The line of a checkpoint stored as a patch, its patch given as JSON text (serialised once by the caller). */
+export function encodePatchLine(ns: string, id: string, parent: string | undefined, base: string, patchText: string): string {
+  const parentMember = parent ? `,"parent":${JSON.stringify(parent)}` : '';
+  return checkedLineOf(`{"t":"cp","ns":${JSON.stringify(ns)},"id":${JSON.stringify(id)}${parentMember},"base":${JSON.stringify(base)},"d":${patchText}}`);
 }
 
 /** A line read back (without its newline), or the reason it cannot be trusted. */

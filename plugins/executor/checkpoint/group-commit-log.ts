@@ -195,7 +195,7 @@ export class GroupCommitLog {
    * Opening by path each time also notices a folder replaced meanwhile.
    */
   private async writeBatch(batch: LineItem[]): Promise<void> {
-    const data = Buffer.from(batch.map((item) => item.text).join(''), 'utf8');
+    const data = Buffer.from(batch.length === 1 ? batch[0]!.text : batch.map((item) => item.text).join(''), 'utf8');
     const sync = batch.some((item) => item.sync);
     let fd: number;
     try {

@@ -19,7 +19,7 @@ import {
   type PendingWrite,
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
-import { OrchError, replaceAtomically, writeFileAtomic } from '../../../kernel/index.js';
+import { OrchError, replaceAtomically, writeFileAtomicSync } from '../../../kernel/index.js';
 import type { SerializedValue } from './checkpoint-file.js';
 import {
   applyPatchInPlace,
@@ -28,6 +28,7 @@ import {
   diffObjects,
   endOfLines,
   encodeLine,
+  encodePatchLine,
   isPlainObject,
   jsonEqual,
   parseLog,
@@ -289,13 +290,15 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
         const checkpointPatch = diffObjects(head.doc.checkpoint, rest as unknown as Record<string, unknown>, 2);
         if (checkpointPatch || valuesPatch) patch.p = { ...(checkpointPatch ? { checkpoint: checkpointPatch } : {}), ...(valuesPatch ? { values: valuesPatch } : {}) };
         if (!jsonEqual(head.doc.metadata, metadataValue)) patch.s = { metadata: metadataValue };
-        const entry: Entry = { ns, id: checkpoint.id, parent: parentId, base: parentId, d: JSON.parse(JSON.stringify(patch)) as Patch, writes: [] };
+        // Serialised once: the line is made from the text, the entry and the head each take a copy of their own.
+        const patchText = JSON.stringify(patch);
+        const entry: Entry = { ns, id: checkpoint.id, parent: parentId, base: parentId, d: JSON.parse(patchText) as Patch, writes: [] };
         this.index(thread, entry);
         thread.putsSinceCompaction++;
-        applyPatchInPlace(head.doc as unknown as Record<string, unknown>, patch);
+        applyPatchInPlace(head.doc as unknown as Record<string, unknown>, JSON.parse(patchText) as Patch, false);
         head.id = checkpoint.id;
         this.rememberLive(thread, ns, channelValues, versions, changed);
-        const written = this.appendTo(thread, this.lineOf(entry), this.syncEachStep);
+        const written = this.appendTo(thread, encodePatchLine(ns, checkpoint.id, parentId, parentId, patchText), this.syncEachStep);
         queued();
         await written;
         return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
@@ -700,7 +703,8 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     const room = this.roomFor(bytes) - bytes;
     log
       .job(async () => {
-        await writeFileAtomic(thread.file, content + '\n'.repeat(room));
+        // On the calling thread, as the log's lines: the steps queued behind it wait for no thread-pool round trip.
+        writeFileAtomicSync(thread.file, content + '\n'.repeat(room));
         this.count(2, bytes, room);
         return bytes;
       })
