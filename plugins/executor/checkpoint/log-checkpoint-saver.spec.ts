@@ -131,6 +131,20 @@ describe('LogCheckpointSaver', function () {
     expect(events[0]!.reason).to.match(/checksum mismatch/);
   });
 
+  it('lets a run go from memory once it stops, and reads and continues it from its file afterwards', async () => {
+    const saver = new LogCheckpointSaver(root, { sync: 'interval' });
+    await runChain(saver, 'r', 5);
+    const before = await all(saver, 'r');
+    await saver.letGo('r');
+    expect(await all(saver, 'r')).to.deep.equal(before);
+    // Resumed after: the next step is stored against the reloaded log, and another process reads it all.
+    const good = before[0]!;
+    const next = { ...good.checkpoint, id: uuid6(-3) };
+    await saver.put(good.config, next, good.metadata!, {});
+    await saver.flush();
+    expect((await new LogCheckpointSaver(root).getTuple({ configurable: { thread_id: 'r' } }))!.checkpoint).to.deep.equal(next);
+  });
+
   it('rejects with write_failed when the folder refuses writes, and continues from the file once fixed', async () => {
     const saver = new LogCheckpointSaver(root);
     await runChain(saver, 'r', 3);

@@ -151,11 +151,13 @@ export class RunHost {
 
   /**
    * The session stops executing here (finished, or a JSON run that lives on disk until resumed);
-   * a memory run's checkpoints go with it, as they would with its process.
+   * a memory run's checkpoints go with it, as they would with its process, and a JSON run's log
+   * leaves memory (it is read from its file when needed again).
    */
   leave(session: RunSession): void {
     if (this.sessions.get(session.runId) === session) this.sessions.delete(session.runId);
     if (session.record.mode === 'memory') void this.memorySaver?.deleteThread(session.runId);
+    else void this.checkpointStore?.then((saver) => saver.letGo(session.runId)).catch(() => undefined);
   }
 
   /**
