@@ -89,9 +89,10 @@ export async function runAdapterLeaf(env: RunEnvironment, node: LeafNode, placem
 
     const finishedAt = new Date();
     // The slot is free already; before this node's bookkeeping (and LangGraph's) runs, let the other
-    // nodes whose work ended at the same moment hand their slots on too, so the next ones start
-    // together instead of one bookkeeping apart.
-    await setImmediate();
+    // nodes of this run whose work ended at the same moment hand their slots on too, so the next
+    // ones start together instead of one bookkeeping apart. When the run holds no other slot there
+    // is nobody to wait for, and the turn of the event loop cost ~0.1 ms per step (6% of a sequence).
+    if (env.slots.held > 0) await setImmediate();
     const summary = summarize(output);
     Object.assign(entry, {
       status: 'succeeded',
