@@ -17,7 +17,9 @@
 //    as Orch's "step" durability does each step (the SqliteSaver default, WAL at NORMAL as
 //    better-sqlite3 builds it, fsyncs only at WAL checkpoints: a power loss may cost recent steps,
 //    as Orch's default "interval" durability may cost the last 100 ms of steps).
-// Medians over alternating rounds (BENCH_PEER_ROUNDS, default 3), so every side sees the same machine.
+// Medians over alternating rounds (BENCH_PEER_ROUNDS, default 3), so every side sees the same machine;
+// within a round, each side runs as many times as make about 1000 nodes (BENCH_PEER_NODES_PER_ROUND):
+// ten 100-node runs, two of 500, one of 1000 — interleaved the same way.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,9 +28,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Annotation, END, MemorySaver, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
-import { Kernel } from '../kernel/kernel.js';
-import { RunService, type RunRecord } from '../plugins/executor/api/index.js';
-import { PlanStore, type PlanDocument } from '../plugins/plans/api/index.js';
+import type { Kernel as KernelClass } from '../kernel/kernel.js';
+import type { RunRecord, RunService as RunServiceToken } from '../plugins/executor/api/index.js';
+import type { PlanDocument, PlanStore as PlanStoreToken } from '../plugins/plans/api/index.js';
 
 const SIZES = (process.env.BENCH_PEER_SIZES ?? '100,500,1000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
@@ -38,6 +40,18 @@ const ONE = process.env.BENCH_PEER_ONE;
 type Side = 'orch-json' | 'sqlite' | 'sqlite-full' | 'orch-memory' | 'memory';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+// Orch's side is the compiled build in dist/, what `orch` runs — not the sources through tsx, whose
+// loader wraps every function it defines (keepNames) and would be measured with it. Built first
+// when a source is newer (BENCH_PEER_FROM_SOURCE=1 measures the sources instead).
+const fromSource = process.env.BENCH_PEER_FROM_SOURCE === '1';
+if (!fromSource && !ONE) {
+  const build = spawnSync(process.execPath, [join(projectRoot, 'bin', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('bench: the build failed (node bin/build.mjs)');
+}
+const orchModule = (path: string) => import(join(projectRoot, fromSource ? '' : 'dist', `${path}.${fromSource ? 'ts' : 'js'}`));
+const { Kernel } = (await orchModule('kernel/kernel')) as { Kernel: typeof KernelClass };
+const { RunService } = (await orchModule('plugins/executor/api/index')) as { RunService: typeof RunServiceToken };
+const { PlanStore } = (await orchModule('plugins/plans/api/index')) as { PlanStore: typeof PlanStoreToken };
 const home = await mkdtemp(join(tmpdir(), 'orch-bench-peers-'));
 await mkdir(join(home, 'config'), { recursive: true });
 await writeFile(
@@ -51,8 +65,8 @@ await writeFile(
 // The children that run only the hand-written chain need no kernel.
 const kernel = ONE && !ONE.startsWith('orch') ? undefined : await Kernel.boot({ home, role: 'test', operator: 'bench', only: ['executor', 'executor-test-adapters'] });
 await kernel?.start();
-const runs = kernel?.get<RunService>(RunService) as RunService;
-const plans = kernel?.get<PlanStore>(PlanStore) as PlanStore;
+const runs = kernel?.get<RunServiceToken>(RunService) as RunServiceToken;
+const plans = kernel?.get<PlanStoreToken>(PlanStore) as PlanStoreToken;
 
 function sequencePlan(nodes: number): PlanDocument {
   return {
@@ -145,6 +159,14 @@ function fsyncsOf(side: Side, nodes: number, run: boolean): number | undefined {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/**
+ * Runs of each side per round at a size: as many as make about NODES_PER_ROUND nodes. A 100-node run
+ * takes ~150 ms, and one garbage collection or a neighbour's burst moves it by a tenth; ten of them
+ * per round (interleaved like the rounds) give its median as many nodes' worth of samples as a
+ * 1000-node run has.
+ */
+const NODES_PER_ROUND = Number(process.env.BENCH_PEER_NODES_PER_ROUND ?? 1000);
+const repeatsOf = (nodes: number) => Math.max(1, Math.round(NODES_PER_ROUND / nodes));
 
 try {
   if (ONE) {
@@ -160,14 +182,17 @@ try {
     for (const side of sides) await once(side, 50);
 
     const results = new Map<string, Measure[]>();
+    let turn = 0;
     for (let round = 0; round < ROUNDS; round++) {
       for (const nodes of SIZES) {
-        // Alternate the order, so neither side always runs first.
-        const order = round % 2 === 0 ? sides : [...sides].reverse();
-        for (const side of order) {
-          const key = `${side}:${nodes}`;
-          if (!results.has(key)) results.set(key, []);
-          results.get(key)!.push(await once(side, nodes));
+        for (let repeat = 0; repeat < repeatsOf(nodes); repeat++) {
+          // Alternate the order, so neither side always runs first.
+          const order = turn++ % 2 === 0 ? sides : [...sides].reverse();
+          for (const side of order) {
+            const key = `${side}:${nodes}`;
+            if (!results.has(key)) results.set(key, []);
+            results.get(key)!.push(await once(side, nodes));
+          }
         }
       }
     }
@@ -183,7 +208,7 @@ try {
     const per = (side: Side, nodes: number, pick: (m: Measure) => number) => median(results.get(`${side}:${nodes}`)!.map(pick)) / nodes;
     const f = (value: number, digits = 2) => value.toFixed(digits);
     console.log(
-      `Checkpoint peer benchmark: sequences of no-op tasks, medians of ${ROUNDS} alternating rounds, Orch checkpointSync ${process.env.BENCH_PEER_CHECKPOINT_SYNC ?? 'interval (default)'}; load average ${f(load, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end, ${cpus().length} CPUs`,
+      `Checkpoint peer benchmark (Orch from ${fromSource ? 'its TypeScript sources' : 'dist/'}): sequences of no-op tasks, medians of ${ROUNDS} alternating rounds (${SIZES.map((n) => `${ROUNDS * repeatsOf(n)} runs at ${n}`).join(', ')}), Orch checkpointSync ${process.env.BENCH_PEER_CHECKPOINT_SYNC ?? 'interval (default)'}; load average ${f(load, 1)} at the start, ${f(loadavg()[0]!, 1)} at the end, ${cpus().length} CPUs`,
     );
     const rows: string[][] = [['nodes', 'Orch JSON ms/node', 'SqliteSaver ms/node', 'ratio', '(CPU ratio)', 'Orch wait ms/node', 'SQLite wait ms/node', 'Orch B/node', 'SQLite B/node', 'Orch fsync/step', 'SQLite fsync/step', 'Orch memory ms/node', 'MemorySaver ms/node', 'ratio', 'SQLite FULL ms/node', 'JSON/FULL']];
     for (const nodes of SIZES) {
