@@ -325,6 +325,7 @@ describe('web GUI: a run with retries, loops and parallel branches', function ()
     // (`run.resumed`, then `run.waiting` naming what it waits for), says so.
     await waitFor('the run to wait again', async () => (await server.api<{ run: { status: string } }>('GET', `/api/runs/${run.runId}`)).run.status === 'needs_attention');
     await page.locator('[data-testid=run-page][data-run-status=needs_attention]').waitFor();
+    await screenshot(page, 'gui-run-retried-needs-attention');
     expect(problems, problems.join('\n')).to.deep.equal([]);
     await page.context().close();
   });
