@@ -2,7 +2,10 @@ import type { EventOf, OrchEvent, OrchEventInput, OrchEventType } from './events
 
 export type Unsubscribe = () => void;
 
-/** In-process typed events. Subscribers run synchronously in order; one that throws is logged and skipped. */
+/**
+ * In-process typed events. Subscribers run synchronously in order, in the bus's own async context
+ * (not the publisher's, so nothing they keep holds on to the publisher's state); one that throws is logged and skipped.
+ */
 export interface EventBus {
   publish(event: OrchEventInput): OrchEvent;
   subscribe(listener: (event: OrchEvent) => void): Unsubscribe;

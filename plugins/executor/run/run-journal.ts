@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../../kernel/index.js';
@@ -68,13 +67,6 @@ export class RunJournal {
 export class RunJournals {
   private readonly journals = new Map<string, RunJournal>();
   private timer?: NodeJS.Timeout;
-  /**
-   * Where the writes run: the async context this object was made in, not the one of the event that
-   * started a flush. Events are published from inside a run's graph, whose async context holds the
-   * run's whole LangGraph loop; a journal's promise chain made there kept that loop alive for as long
-   * as the journal was tracked (~300 KB per 100-node run, up to 500 runs).
-   */
-  private readonly scope = new AsyncResource('orch:run-journals');
 
   constructor(
     private readonly fileOf: (runId: string) => string,
@@ -89,7 +81,7 @@ export class RunJournals {
     if (this.journals.size > JOURNALS_TRACKED) {
       const [oldest, old] = this.journals.entries().next().value as [string, RunJournal];
       this.journals.delete(oldest);
-      this.scope.runInAsyncScope(() => old.flush().catch((error: unknown) => this.onError(oldest, error)));
+      old.flush().catch((error: unknown) => this.onError(oldest, error));
     }
   }
 
@@ -104,12 +96,10 @@ export class RunJournals {
     const journal = this.journals.get(runId);
     if (!journal) return;
     journal.append(event);
-    this.timer ??= this.scope.runInAsyncScope(() =>
-      setTimeout(() => {
-        this.timer = undefined;
-        void this.flushAll();
-      }, this.options.flushMs ?? JOURNAL_FLUSH_MS),
-    );
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flushAll();
+    }, this.options.flushMs ?? JOURNAL_FLUSH_MS);
     this.timer.unref?.();
   }
 
