@@ -52,8 +52,9 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
 
 /**
  * `writeFileAtomic` on the calling thread, for a file the work waits for anyway (a run's record as
- * the run starts and ends, a checkpoint log's compaction): no thread-pool round trips — about ten per write, each waiting for a
- * free CPU on a busy machine — at the price of blocking the event loop for the write and its fsyncs.
+ * the run starts and ends, a checkpoint log's compaction): no thread-pool round trips — about ten
+ * per write, each waiting for a free CPU on a busy machine — at the price of blocking the event loop
+ * for the write and its fsyncs.
  * `durable: false` skips the fsyncs: readers still see the old or the new file, but after a power
  * loss the file may be the older one (for what does not outlive its process anyway).
  */

@@ -576,7 +576,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
   private lineOf(entry: Entry): string {
     return entry.full
       ? encodeLine({ t: 'cp', ns: entry.ns, id: entry.id, ...(entry.parent ? { parent: entry.parent } : {}), full: entry.full })
-      : encodeLine({ t: 'cp', ns: entry.ns, id: entry.id, ...(entry.parent ? { parent: entry.parent } : {}), base: entry.base!, d: entry.d! });
+      : encodePatchLine(entry.ns, entry.id, entry.parent, entry.base!, JSON.stringify(entry.d));
   }
 
   private async toTuple(thread: ThreadLog, entry: Entry): Promise<CheckpointTuple> {

@@ -53,11 +53,12 @@ export class RunRecords {
   }
 
   /**
-   * Writes the record whole and drops its journal; returns the version journal lines must name.
+   * Writes the record whole and drops its journal; returns the version journal lines must name and
+   * the size written.
    * `trusted`: built by the executor itself, so the schema check is skipped. `journal: false`: the
    * caller knows there is no journal to drop (a new run's, none appended since).
    */
-  async write(record: RunRecord, options: { trusted?: boolean; journal?: boolean } = {}): Promise<string> {
+  async write(record: RunRecord, options: { trusted?: boolean; journal?: boolean } = {}): Promise<{ version: string; bytes: number }> {
     const file = this.fileOf(record.runId);
     if (!options.trusted) {
       const parsed = RunRecordSchema.safeParse(record);
@@ -69,7 +70,7 @@ export class RunRecords {
     writeFileAtomicSync(file, text, { durable: record.mode === 'json' });
     // Lines left in the journal name the older version: harmless if this removal never happens.
     if (options.journal !== false) await rm(journalFileOf(file), { force: true }).catch(() => undefined);
-    return recordVersionOf(text);
+    return { version: recordVersionOf(text), bytes: Buffer.byteLength(text) };
   }
 
   /** Appends journal lines (fsynced with `sync`); a failure is `write_failed`. */
@@ -225,10 +226,10 @@ export class LiveRecord {
     const snapshot = structuredClone(this.record);
     this.changes.reset(snapshot);
     this.version = undefined;
-    const version = await this.records.write(snapshot, { trusted: true, journal: this.journalOnDisk });
+    const { version, bytes } = await this.records.write(snapshot, { trusted: true, journal: this.journalOnDisk });
     this.journalOnDisk = false;
     this.version = version;
-    this.recordBytes = Buffer.byteLength(toStoredJson(snapshot));
+    this.recordBytes = bytes;
     this.journalBytes = 0;
   }
 }
