@@ -109,7 +109,7 @@ export const RunRecordSchema = z.object({
   /** How many leaf nodes the plan has (progress displays: `3/12 done`). */
   leafCount: z.number().int().nonnegative().optional(),
   status: RunStatusSchema,
-  /** `json`: checkpoints in `state/checkpoints/<runId>/`; `memory`: LangGraph's MemorySaver, this process only. */
+  /** `json`: checkpoints in `state/checkpoints/<runId>/`; `memory`: checkpoints kept as objects in this process only. */
   mode: z.enum(['json', 'memory']),
   operator: z.string(),
   inputs: z.record(z.string(), z.unknown()).default({}),

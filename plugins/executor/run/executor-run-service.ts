@@ -18,7 +18,7 @@ import { withdrawOpenApprovals } from './withdraw-approvals.js';
 
 /**
  * The Executor (`RunService`): starts runs of stored plan versions, keeps their records in
- * `state/runs/`, their checkpoints in `state/checkpoints/<runId>/` (or LangGraph's MemorySaver in
+ * `state/runs/`, their checkpoints in `state/checkpoints/<runId>/` (or in memory, as objects, in
  * memory mode), and resumes, cancels, replays and lists them. One process executes a run at a time:
  * the record names its owner, and a live owner's run is refused to others.
  *

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { BaseCheckpointSaver, MemorySaver } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { describeError, isAlive, OrchError, type EventBus, type Logger, type Paths, type ProcessContext } from '../../../kernel/index.js';
 import type { ApprovalStore } from '../../approvals/api/index.js';
 import { FINISHED_RUN_STATUSES, type RunRecord, type RunStatus } from '../api/index.js';
 import type { NodeAdapterRegistry, Plan, PlanSaver, PlanStore, PlanValidator } from '../../plans/api/index.js';
 import type { CorruptCheckpoint, LogCheckpointSaver } from '../checkpoint/log-checkpoint-saver.js';
+import type { ObjectCheckpointSaver } from '../checkpoint/object-checkpoint-saver.js';
 import { loadGraphRuntime } from './graph-runtime-loader.js';
 import { OperationsLog } from './operations-log.js';
 import { planVersionKey } from './plan-version-key.js';
@@ -60,8 +61,8 @@ export class RunHost {
   private readonly checkpointsFolder: string;
   private readonly settings: ExecutorSettings;
   private checkpointStore?: Promise<LogCheckpointSaver>;
-  /** Memory-mode runs executing here share one MemorySaver, each in its own thread (dropped in `leave`). */
-  private memorySaver?: MemorySaver;
+  /** Memory-mode runs executing here share one saver, each in its own thread (dropped in `leave`). */
+  private memorySaver?: ObjectCheckpointSaver;
   /** Plan versions found runnable here (`refuseUnrunnable`). */
   private readonly runnable = new Set<string>();
   /** Each plan version's compiled graph, reused by its next runs here. */
@@ -123,9 +124,9 @@ export class RunHost {
    * `fresh`: a new run (started or replayed), with no record on disk yet.
    */
   async openSession(plan: Plan, record: RunRecord, operator: string, options: { register?: boolean; fresh?: boolean } = {}): Promise<RunSession> {
-    const { RunSession, MemorySaver, RunGraphs } = await loadGraphRuntime();
+    const { RunSession, ObjectCheckpointSaver, RunGraphs } = await loadGraphRuntime();
     this.graphs ??= new RunGraphs(this.registry.asMap());
-    const checkpointer: BaseCheckpointSaver = record.mode === 'memory' ? (this.memorySaver ??= new MemorySaver()) : await this.checkpointer();
+    const checkpointer: BaseCheckpointSaver = record.mode === 'memory' ? (this.memorySaver ??= new ObjectCheckpointSaver({ keep: CHECKPOINTS_KEPT })) : await this.checkpointer();
     this.secretInputs.know(record.runId);
     if (record.replayOf) this.secretInputs.know(record.replayOf.runId);
     const session = new RunSession({
