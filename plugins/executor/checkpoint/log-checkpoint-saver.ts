@@ -120,7 +120,7 @@ interface ThreadLog {
 
 const DEFAULT_KEEP = 20;
 const DEFAULT_SYNC_INTERVAL_MS = 100;
-const DEFAULT_SLACK = 64 * 1024;
+const DEFAULT_SLACK = 128 * 1024;
 /** Room reserved ahead of the lines at least, when a step outgrows what compaction reserved. */
 const GROW_BY = 64 * 1024;
 /** Compaction also happens after this many checkpoints, so rebuilding one never reads more lines. */

@@ -112,8 +112,11 @@ export class RunRecords {
 
 /** Node-by-node changes reach the journal at most this often while a run executes. */
 export const RECORD_WRITE_INTERVAL_MS = 100;
-/** The record is rewritten whole once its journal exceeds the record's size plus this. */
-const JOURNAL_SLACK_BYTES = 16 * 1024;
+/**
+ * The record is rewritten whole once its journal exceeds the record's size plus this (64 KB: a run
+ * of a few hundred nodes appends no more, and a rewrite mid-run costs two fsyncs).
+ */
+const JOURNAL_SLACK_BYTES = 64 * 1024;
 
 /**
  * The record of a run this process executes. Node-by-node changes are appended behind the run to
