@@ -7,7 +7,6 @@ import {
   WRITES_IDX_MAP,
   compareWritesSortKeys,
   getCheckpointId,
-  maxChannelVersion,
   writesSortKey,
   type ChannelVersions,
   type Checkpoint,
@@ -19,6 +18,7 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
 import { OrchError, toStoredJson, writeFileAtomic } from '../../../kernel/index.js';
+import { listCheckpoints, withPendingSends } from './checkpoint-listing.js';
 import { CoalescingWriter } from '../coalescing-writer.js';
 import { CHECKPOINT_FILE_FORMAT, CheckpointFileSchema, type CheckpointFile, type SerializedValue } from './checkpoint-file.js';
 import { folderNameOf, threadIdOfFolder } from './folder-names.js';
@@ -96,34 +96,19 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     return undefined;
   }
 
-  async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
-    const { before, filter } = options ?? {};
-    let limit = options?.limit;
-    const threadId = config.configurable?.thread_id as string | undefined;
-    const nsWanted = config.configurable?.checkpoint_ns as string | undefined;
-    const idWanted = config.configurable?.checkpoint_id as string | undefined;
-    const beforeId = before?.configurable?.checkpoint_id as string | undefined;
-    const threads = threadId !== undefined && threadId !== null ? [threadId] : await this.threadIds();
-    for (const thread of threads) {
-      for (const ns of await this.namespaces(thread)) {
-        if (nsWanted !== undefined && ns !== nsWanted) continue;
-        for (const id of await this.idsNewestFirst(thread, ns)) {
-          if (idWanted && id !== idWanted) continue;
-          if (beforeId && id >= beforeId) continue;
-          const slot = await this.loadOrSetAside(thread, ns, id);
-          if (!slot) continue;
-          if (filter && Object.keys(filter).length > 0) {
-            const metadata = (await this.decode(slot.data.metadata)) as Record<string, unknown>;
-            if (!Object.entries(filter).every(([key, value]) => metadata?.[key] === value)) continue;
-          }
-          if (limit !== undefined) {
-            if (limit <= 0) return;
-            limit -= 1;
-          }
-          yield await this.toTuple(slot.data);
-        }
-      }
-    }
+  list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    return listCheckpoints<Slot>(
+      {
+        threadIds: () => this.threadIds(),
+        namespaces: (thread) => this.namespaces(thread),
+        idsNewestFirst: (thread, ns) => this.idsNewestFirst(thread, ns),
+        item: (thread, ns, id) => this.loadOrSetAside(thread, ns, id),
+        metadataOf: async (slot) => (await this.decode(slot.data.metadata)) as Record<string, unknown>,
+        tupleOf: (slot) => this.toTuple(slot.data),
+      },
+      config,
+      options,
+    );
   }
 
   async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
@@ -373,11 +358,7 @@ export class JsonCheckpointSaver extends BaseCheckpointSaver {
     const parent = await this.load(threadId, ns, parentId);
     const sends: unknown[] = [];
     for (const w of parent?.data.writes ?? []) if (w.channel === TASKS) sends.push(await this.decode(w.value));
-    checkpoint.channel_values ??= {};
-    checkpoint.channel_values[TASKS] = sends;
-    checkpoint.channel_versions ??= {};
-    const versions = Object.values(checkpoint.channel_versions);
-    checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
+    withPendingSends(checkpoint, sends, () => this.getNextVersion(undefined));
   }
 
   /** Keeps the newest `keep` checkpoints; the oldest kept ones stop depending on deleted ones first. */

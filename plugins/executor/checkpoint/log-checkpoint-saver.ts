@@ -8,7 +8,6 @@ import {
   WRITES_IDX_MAP,
   compareWritesSortKeys,
   getCheckpointId,
-  maxChannelVersion,
   writesSortKey,
   type ChannelVersions,
   type Checkpoint,
@@ -20,6 +19,7 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
 import { OrchError, replaceAtomically, writeFileAtomicSync } from '../../../kernel/index.js';
+import { inListingOrder, listCheckpoints, withPendingSends } from './checkpoint-listing.js';
 import type { SerializedValue } from './checkpoint-file.js';
 import {
   applyPatchInPlace,
@@ -211,36 +211,26 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     return entry ? this.toTuple(thread, entry) : undefined;
   }
 
-  async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
-    const { before, filter } = options ?? {};
-    let limit = options?.limit;
-    const threadId = config.configurable?.thread_id as string | undefined;
-    const nsWanted = config.configurable?.checkpoint_ns as string | undefined;
-    const idWanted = config.configurable?.checkpoint_id as string | undefined;
-    const beforeId = before?.configurable?.checkpoint_id as string | undefined;
-    const threadIds = threadId !== undefined && threadId !== null ? [threadId] : await this.threadIds();
-    for (const id of threadIds) {
-      const thread = await this.thread(id);
-      const namespaces = [...thread.ids.keys()].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
-      for (const ns of namespaces) {
-        if (nsWanted !== undefined && ns !== nsWanted) continue;
-        for (const checkpointId of [...this.keptIds(thread, ns)].reverse()) {
-          if (idWanted && checkpointId !== idWanted) continue;
-          if (beforeId && checkpointId >= beforeId) continue;
-          const entry = thread.entries.get(key(ns, checkpointId));
-          if (!entry) continue;
-          if (filter && Object.keys(filter).length > 0) {
-            const metadata = (await this.decode(this.docOf(thread, entry).metadata)) as Record<string, unknown>;
-            if (!Object.entries(filter).every(([name, value]) => metadata?.[name] === value)) continue;
-          }
-          if (limit !== undefined) {
-            if (limit <= 0) return;
-            limit -= 1;
-          }
-          yield await this.toTuple(thread, entry);
-        }
-      }
-    }
+  list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    // A run's log is read once per run listed; its entries are looked up in it.
+    const logs = new Map<string, ThreadLog>();
+    const logOf = async (threadId: string) => logs.get(threadId) ?? logs.set(threadId, await this.thread(threadId)).get(threadId)!;
+    return listCheckpoints<{ thread: ThreadLog; entry: Entry }>(
+      {
+        threadIds: () => this.threadIds(),
+        namespaces: async (threadId) => inListingOrder((await logOf(threadId)).ids.keys()),
+        idsNewestFirst: async (threadId, ns) => [...this.keptIds(await logOf(threadId), ns)].reverse(),
+        item: async (threadId, ns, id) => {
+          const thread = await logOf(threadId);
+          const entry = thread.entries.get(key(ns, id));
+          return entry ? { thread, entry } : undefined;
+        },
+        metadataOf: async ({ thread, entry }) => (await this.decode(this.docOf(thread, entry).metadata)) as Record<string, unknown>,
+        tupleOf: ({ thread, entry }) => this.toTuple(thread, entry),
+      },
+      config,
+      options,
+    );
   }
 
   async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
@@ -603,11 +593,7 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
     const parent = thread.entries.get(key(ns, parentId));
     const sends: unknown[] = [];
     for (const w of parent?.writes ?? []) if (w.ch === TASKS) sends.push(await this.decode(w.v));
-    checkpoint.channel_values ??= {};
-    checkpoint.channel_values[TASKS] = sends;
-    checkpoint.channel_versions ??= {};
-    const versions = Object.values(checkpoint.channel_versions);
-    checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
+    withPendingSends(checkpoint, sends, () => this.getNextVersion(undefined));
   }
 
   // ---- the file ----

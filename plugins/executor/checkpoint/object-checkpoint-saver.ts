@@ -5,7 +5,6 @@ import {
   WRITES_IDX_MAP,
   compareWritesSortKeys,
   getCheckpointId,
-  maxChannelVersion,
   writesSortKey,
   type ChannelVersions,
   type Checkpoint,
@@ -16,6 +15,7 @@ import {
   type PendingWrite,
 } from '@langchain/langgraph-checkpoint';
 import { OrchError } from '../../../kernel/index.js';
+import { inListingOrder, listCheckpoints, withPendingSends } from './checkpoint-listing.js';
 
 interface StoredWrite {
   task: string;
@@ -75,36 +75,23 @@ export class ObjectCheckpointSaver extends BaseCheckpointSaver {
     return id === undefined ? undefined : this.tupleOf(threadId, ns, space, id);
   }
 
-  async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
-    const { before, filter } = options ?? {};
-    let limit = options?.limit;
-    const threadId = config.configurable?.thread_id as string | undefined;
-    const nsWanted = config.configurable?.checkpoint_ns as string | undefined;
-    const idWanted = config.configurable?.checkpoint_id as string | undefined;
-    const beforeId = before?.configurable?.checkpoint_id as string | undefined;
-    const threadIds = threadId !== undefined && threadId !== null ? [threadId] : [...this.threads.keys()];
-    for (const thread of threadIds) {
-      const spaces = this.threads.get(thread);
-      if (!spaces) continue;
-      const namespaces = [...spaces.keys()].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
-      for (const ns of namespaces) {
-        if (nsWanted !== undefined && ns !== nsWanted) continue;
-        const space = spaces.get(ns)!;
-        for (const id of [...space.ids].reverse()) {
-          if (idWanted && id !== idWanted) continue;
-          if (beforeId && id >= beforeId) continue;
-          const stored = space.checkpoints.get(id);
-          if (!stored) continue;
-          if (filter && !Object.entries(filter).every(([name, value]) => (stored.metadata as Record<string, unknown>)?.[name] === value)) continue;
-          if (limit !== undefined) {
-            if (limit <= 0) return;
-            limit -= 1;
-          }
-          const tuple = this.tupleOf(thread, ns, space, id);
-          if (tuple) yield tuple;
-        }
-      }
-    }
+  list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    return listCheckpoints<{ threadId: string; ns: string; space: Namespace; id: string; stored: StoredCheckpoint }>(
+      {
+        threadIds: () => [...this.threads.keys()],
+        namespaces: (threadId) => inListingOrder(this.threads.get(threadId)?.keys() ?? []),
+        idsNewestFirst: (threadId, ns) => [...(this.threads.get(threadId)?.get(ns)?.ids ?? [])].reverse(),
+        item: (threadId, ns, id) => {
+          const space = this.threads.get(threadId)?.get(ns);
+          const stored = space?.checkpoints.get(id);
+          return space && stored ? { threadId, ns, space, id, stored } : undefined;
+        },
+        metadataOf: ({ stored }) => stored.metadata as Record<string, unknown>,
+        tupleOf: ({ threadId, ns, space, id }) => this.tupleOf(threadId, ns, space, id)!,
+      },
+      config,
+      options,
+    );
   }
 
   async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
@@ -168,7 +155,10 @@ export class ObjectCheckpointSaver extends BaseCheckpointSaver {
     const stored = space.checkpoints.get(id);
     if (!stored) return undefined;
     const checkpoint = copyOf(stored.checkpoint);
-    if (checkpoint.v < 4 && stored.parent !== undefined) migratePendingSends(checkpoint, space.writes.get(stored.parent) ?? [], this);
+    if (checkpoint.v < 4 && stored.parent !== undefined) {
+      const sends = (space.writes.get(stored.parent) ?? []).filter((w) => w.channel === TASKS).map((w) => w.value);
+      withPendingSends(checkpoint, sends, () => this.getNextVersion(undefined));
+    }
     const ordered = [...(space.writes.get(id) ?? [])].sort((a, b) => compareWritesSortKeys(writesSortKey(a.path, a.task, a.idx), writesSortKey(b.path, b.task, b.idx)));
     const pendingWrites: CheckpointPendingWrite[] = ordered.map((w) => [w.task, w.channel, w.value]);
     const tuple: CheckpointTuple = {
@@ -209,15 +199,6 @@ function keepChangedValues(checkpoint: Checkpoint, newVersions: ChannelVersions,
     if (parent && channel in parent.channel_values && parent.channel_versions[channel] === checkpoint.channel_versions[channel]) values[channel] = parent.channel_values[channel];
     else delete values[channel];
   }
-}
-
-/** Checkpoints before format 4 kept pending sends in their parent's writes (LangGraph's own savers move them likewise). */
-function migratePendingSends(checkpoint: Checkpoint, parentWrites: StoredWrite[], saver: BaseCheckpointSaver): void {
-  checkpoint.channel_values ??= {};
-  checkpoint.channel_values[TASKS] = parentWrites.filter((w) => w.channel === TASKS).map((w) => w.value);
-  checkpoint.channel_versions ??= {};
-  const versions = Object.values(checkpoint.channel_versions);
-  checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : saver.getNextVersion(undefined);
 }
 
 function insertSorted(ids: string[], id: string): void {
