@@ -214,7 +214,11 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
   list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
     // A run's log is read once per run listed; its entries are looked up in it.
     const logs = new Map<string, ThreadLog>();
-    const logOf = async (threadId: string) => logs.get(threadId) ?? logs.set(threadId, await this.thread(threadId)).get(threadId)!;
+    const logOf = async (threadId: string): Promise<ThreadLog> => {
+      let thread = logs.get(threadId);
+      if (!thread) logs.set(threadId, (thread = await this.thread(threadId)));
+      return thread;
+    };
     return listCheckpoints<{ thread: ThreadLog; entry: Entry }>(
       {
         threadIds: () => this.threadIds(),
