@@ -3,6 +3,7 @@ import { adapterKeyOf, type LeafNode, type NodeAdapter, type Plan } from '../../
 import { compilePlan, type CompiledPlan } from '../graph/plan-compiler.js';
 import { applyGateOutcome, runGate, runHumanApproval } from './approval-gate.js';
 import { advanceLoop, routeConditional } from './control-nodes.js';
+import { installLeanRunnableContext } from './lean-runnable-context.js';
 import { planVersionKey } from './plan-version-key.js';
 import { runAdapterLeaf } from './leaf-runner.js';
 import { requiresApproval, type RunEnvironment } from './run-environment.js';
@@ -10,7 +11,7 @@ import { requiresApproval, type RunEnvironment } from './run-environment.js';
 /** Compiled graphs kept: runs of the same few plan versions follow one another. */
 const GRAPHS_KEPT = 20;
 /** Where a run's environment travels in the config of its invocations. */
-const RUN_ENVIRONMENT = '__orch_run_environment';
+export const RUN_ENVIRONMENT = '__orch_run_environment';
 
 type CompiledGraph = ReturnType<CompiledPlan['graph']['compile']>;
 
@@ -32,7 +33,10 @@ export class RunGraphs {
   /** By checkpointer (the JSON store, the memory runs' saver), then by plan version, least recently used first. */
   private readonly graphs = new Map<BaseCheckpointSaver, Map<string, RunGraph>>();
 
-  constructor(private readonly adapters: ReadonlyMap<string, NodeAdapter>) {}
+  constructor(private readonly adapters: ReadonlyMap<string, NodeAdapter>) {
+    // Runs carry their config to LangGraph in a plain object, not a LangSmith RunTree per runnable.
+    installLeanRunnableContext(RUN_ENVIRONMENT);
+  }
 
   of(plan: Plan, checkpointer: BaseCheckpointSaver): RunGraph {
     const key = planVersionKey(plan);
