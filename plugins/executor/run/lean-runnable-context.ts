@@ -35,7 +35,8 @@ export function installLeanRunnableContext(key: string, env: NodeJS.ProcessEnv =
   const provider = AsyncLocalStorageProviderSingleton;
   const original: RunWithConfig = provider.runWithConfig;
   const lean = function <T>(this: typeof provider, config: { configurable?: Record<string, unknown> } | undefined, callback: () => T, avoidCreatingRootRunTree?: boolean): T {
-    if (config?.configurable?.[key] === undefined) return original.call(this, config, callback, avoidCreatingRootRunTree) as T;
+    // A caller that asks for no root RunTree gets none from LangChain either: nothing to save there.
+    if (avoidCreatingRootRunTree || config?.configurable?.[key] === undefined) return original.call(this, config, callback, avoidCreatingRootRunTree) as T;
     const storage = this.getInstance();
     const carrier: Record<string | symbol, unknown> = { extra: { [CHILD_CONFIG]: config } };
     const inherited = (storage.getStore() as Record<symbol, unknown> | undefined)?.[CONTEXT_VARIABLES];
