@@ -23,5 +23,6 @@ export { renderTable } from './cli/render-table.js';
 export { replaceAtomically, syncFolder, syncFolderSync, toStoredJson, writeFileAtomic, writeFileAtomicSync } from './services/atomic-write.js';
 export { isAlive, lockStats, resetLockStats, withFileLock, type FileLockOptions, type LockStats } from './services/file-lock.js';
 export { readJsonFile, writeJsonFile } from './services/json-store.js';
+export { LazySchemaCompilers } from './services/lazy-schema-compilers.js';
 export { REDACTED, redactSecrets, registerSecretValues } from './services/redact.js';
 export { KERNEL_VERSION } from './version.js';

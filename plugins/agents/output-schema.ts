@@ -1,28 +1,16 @@
-import { createRequire } from 'node:module';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchemaDefinition } from '@openai/agents';
-import { describeError, type FieldIssue } from '../../kernel/index.js';
+import { describeError, LazySchemaCompilers, type FieldIssue } from '../../kernel/index.js';
 import { isStrictCompatible } from './model-json-schema.js';
+
+// Ajv is loaded by the first schema compiled, which most processes never see (see LazySchemaCompilers).
+const compilers = new LazySchemaCompilers({ strict: false, allErrors: true, logger: false });
 
 /**
  * The `outputSchema` of an agent or node: checked as a schema when an agent is loaded or a plan is
  * dry-run, handed to the model as structured output, and enforced on the final answer (the model's
  * promise is not taken on trust: many local servers only approximate JSON-schema output).
  */
-const options = { strict: false, allErrors: true, logger: false } as const;
-// Ajv (10 MB, 50 ms) is required by the first schema compiled, which most processes never see;
-// resolving it now keeps a missing package an error of the plugin's load.
-const require = createRequire(import.meta.url);
-require.resolve('ajv');
-let draft07: Ajv | undefined;
-let draft2020: Ajv2020 | undefined;
-
-function ajvFor(modern: boolean): Ajv | Ajv2020 {
-  if (modern) return (draft2020 ??= new (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020(options));
-  return (draft07 ??= new (require('ajv') as typeof import('ajv')).Ajv(options));
-}
-
 export class OutputSchema {
   private constructor(
     readonly schema: Record<string, unknown>,
@@ -33,7 +21,7 @@ export class OutputSchema {
   static compile(schema: Record<string, unknown>): OutputSchema {
     const { $schema, ...body } = schema;
     const modern = typeof $schema !== 'string' || /2019-09|2020-12/.test($schema);
-    const ajv = ajvFor(modern);
+    const ajv = compilers.compilerFor(modern);
     try {
       return new OutputSchema(schema, ajv.compile(body));
     } catch (error) {

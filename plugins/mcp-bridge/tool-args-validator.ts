@@ -1,8 +1,9 @@
-import { createRequire } from 'node:module';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { type FieldIssue } from '../../kernel/index.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { LazySchemaCompilers, type FieldIssue } from '../../kernel/index.js';
 import { templateExpressions } from '../plans/api/index.js';
+
+// Ajv is loaded by the first tool call or dry run that checks arguments (see LazySchemaCompilers).
+const compilers = new LazySchemaCompilers({ strict: false, allErrors: true, validateSchema: false, logger: false });
 
 /**
  * Checks tool arguments against the tool's JSON Schema (`inputSchema` from `tools/list`), giving
@@ -10,18 +11,6 @@ import { templateExpressions } from '../plans/api/index.js';
  * and draft-07 schemas are both understood; unknown formats and keywords are ignored, as the server
  * itself is the final judge.
  */
-const options = { strict: false, allErrors: true, validateSchema: false, logger: false } as const;
-// Ajv (10 MB, 50 ms) is required by the first tool call or dry run that checks arguments; resolving
-// it now keeps a missing package an error of the plugin's load.
-const require = createRequire(import.meta.url);
-require.resolve('ajv');
-let draft07: Ajv | undefined;
-let draft2020: Ajv2020 | undefined;
-
-function ajvFor(modern: boolean): Ajv | Ajv2020 {
-  if (modern) return (draft2020 ??= new (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020(options));
-  return (draft07 ??= new (require('ajv') as typeof import('ajv')).Ajv(options));
-}
 const compiled = new WeakMap<object, ValidateFunction | Error>();
 
 export interface ArgsCheckOptions {
@@ -54,7 +43,7 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction | Error
   if (!found) {
     const { $schema, ...body } = schema;
     const modern = typeof $schema === 'string' && /2019-09|2020-12/.test($schema);
-    const ajv = ajvFor(modern);
+    const ajv = compilers.compilerFor(modern);
     try {
       found = ajv.compile(body);
     } catch (error) {
