@@ -41,6 +41,7 @@ import {
 import { folderNameOf, threadIdOfFolder } from './folder-names.js';
 import { GroupCommitLog, writeFailed, type LogStats } from './group-commit-log.js';
 import { readLegacyCheckpoints } from './legacy-checkpoints.js';
+import { storeWrite } from './stored-writes.js';
 
 export type { LogStats } from './group-commit-log.js';
 
@@ -899,21 +900,9 @@ export class LogCheckpointSaver extends BaseCheckpointSaver {
   }
 }
 
-/**
- * Adds a task's writes to a checkpoint: ordinary writes once per task and index (a task re-run
- * after a crash must not add them again), special ones (errors, interrupts, resume values) replacing
- * the previous one. Returns the writes that changed something.
- */
+/** Adds a task's writes to a checkpoint (`storeWrite`); returns the writes that changed something. */
 function applyWrites(entry: Entry, writes: StoredLogWrite[]): StoredLogWrite[] {
-  const applied: StoredLogWrite[] = [];
-  for (const write of writes) {
-    const at = entry.writes.findIndex((w) => w.task === write.task && w.idx === write.idx);
-    if (at >= 0 && write.idx >= 0) continue;
-    if (at >= 0) entry.writes[at] = write;
-    else entry.writes.push(write);
-    applied.push(write);
-  }
-  return applied;
+  return writes.filter((write) => storeWrite(entry.writes, write));
 }
 
 /**

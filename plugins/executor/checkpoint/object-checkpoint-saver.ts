@@ -16,6 +16,7 @@ import {
 } from '@langchain/langgraph-checkpoint';
 import { OrchError } from '../../../kernel/index.js';
 import { inListingOrder, listCheckpoints, withPendingSends } from './checkpoint-listing.js';
+import { storeWrite } from './stored-writes.js';
 
 interface StoredWrite {
   task: string;
@@ -120,13 +121,7 @@ export class ObjectCheckpointSaver extends BaseCheckpointSaver {
     let stored = space.writes.get(checkpointId);
     if (!stored) space.writes.set(checkpointId, (stored = []));
     for (const [index, [channel, value]] of writes.entries()) {
-      const idx = WRITES_IDX_MAP[channel] ?? index;
-      const at = stored.findIndex((w) => w.task === taskId && w.idx === idx);
-      // A task's ordinary writes are stored once (a retry writes them again); errors and interrupts replace.
-      if (at >= 0 && idx >= 0) continue;
-      const write = { task: taskId, idx, channel, path: taskPath ?? '', value };
-      if (at >= 0) stored[at] = write;
-      else stored.push(write);
+      storeWrite(stored, { task: taskId, idx: WRITES_IDX_MAP[channel] ?? index, channel, path: taskPath ?? '', value });
     }
   }
 
